@@ -1,0 +1,51 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast lint format bench install clean-db
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { \
+	  echo "Python's venv module is missing: sudo apt-get install python3-venv"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(STAMP)
+
+## Create the virtualenv, migrate the local SQLite database, load territories and demo, serve.
+run: $(STAMP)
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_territories
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Site : http://127.0.0.1:$(PORT)/"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## Install what the tests need (Chromium for the browser tests) and run the whole suite.
+test: $(STAMP)
+	@scripts/ensure-chromium.sh
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## The suite without the browser tests.
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Speed and memory figures, each against a baseline measured in the same run.
+bench: $(STAMP)
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py bench
+
+clean-db:
+	rm -f var/db.sqlite3 var/db.sqlite3-wal var/db.sqlite3-shm

@@ -1,0 +1,33 @@
+from django.contrib import admin, messages
+
+from cnfs.accounts import services
+from cnfs.accounts.models import RoleAssignment, User
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 1
+    autocomplete_fields = ["departement", "region", "structure"]
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ["email", "first_name", "last_name", "is_active", "date_joined"]
+    search_fields = ["email", "first_name", "last_name"]
+    list_filter = ["is_active", "roles__role"]
+    fields = ["email", "first_name", "last_name", "is_active", "date_joined", "last_login"]
+    readonly_fields = ["date_joined", "last_login"]
+    inlines = [RoleAssignmentInline]
+    actions = ["send_activation"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.set_unusable_password()
+            obj.is_active = False
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Envoyer le lien d’activation")
+    def send_activation(self, request, queryset):
+        for user in queryset.filter(is_active=False):
+            services.invite(user.email, by=request.user)
+        messages.success(request, "Liens d’activation envoyés aux comptes inactifs.")

@@ -1,0 +1,72 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from dsfr.forms import DsfrBaseForm
+
+from cnfs.accounts import services
+from cnfs.common.mail import send_templated_email
+
+
+class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
+    username = forms.EmailField(
+        label="Adresse e-mail",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": "Adresse e-mail ou mot de passe incorrect.",
+        "inactive": "Ce compte n'est pas encore activé : suivez le lien reçu par e-mail.",
+        "locked": (
+            "Trop de tentatives de connexion échouées : ce compte est verrouillé pendant "
+            "encore %(minutes)s minute(s). Vous pouvez réinitialiser votre mot de passe."
+        ),
+    }
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").lower()
+        if email:
+            remaining = services.lockout_remaining(email)
+            if remaining is not None:
+                minutes = max(1, int(remaining.total_seconds() // 60) + 1)
+                raise forms.ValidationError(
+                    self.error_messages["locked"], code="locked", params={"minutes": minutes}
+                )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if email:
+                services.record_login_attempt(email, succeeded=False)
+            raise
+        services.record_login_attempt(email, succeeded=True)
+        return cleaned
+
+
+class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label="Adresse e-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Through the task queue, like every other e-mail of the platform."""
+        context = {
+            **context,
+            "protocol": settings.SITE_URL.split("://")[0],
+            "domain": settings.SITE_URL.split("://")[1],
+        }
+        send_templated_email(to_email, email_template_name, context)
+
+
+class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
+    pass

@@ -1,0 +1,40 @@
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.utils.module_loading import autodiscover_modules
+
+from cnfs.bench.registry import BENCHMARKS
+
+
+class Command(BaseCommand):
+    help = "Mesure les performances (chaque chiffre avec sa référence mesurée dans le même run)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--only", default="", help="Ne lancer que les mesures contenant ce mot."
+        )
+
+    def handle(self, *args, only, **options):
+        autodiscover_modules("benchmarks")
+        figures = []
+        for function in BENCHMARKS:
+            if only and only not in function.__module__ + function.__name__:
+                continue
+            figures.extend(function())
+        results = [figure.as_dict() for figure in figures]
+        out = settings.VAR_DIR / "bench" / "results.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+        self.stdout.write(f"Base de données : {connection.vendor}\n")
+        header = f"{'mesure':<52} {'valeur':>12} {'unité':<8} {'référence':>12} {'ratio':>8}"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for r in results:
+            self.stdout.write(
+                f"{r['name']:<52} {r['value']:>12.3f} {r['unit']:<8} {r['baseline']:>12.3f} "
+                f"{r['ratio']:>8.3f}"
+            )
+            self.stdout.write(f"    {r['note']}")
+        self.stdout.write(f"\nRésultats écrits dans {out}")

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cnfs.api.urls import api
+
+urlpatterns = [
+    path("", include("cnfs.web.urls")),
+    path("compte/", include("cnfs.accounts.urls")),
+    path("territoires/", include("cnfs.territories.urls")),
+    path("structures/", include("cnfs.structures.urls")),
+    path("api/v1/", api.urls),
+    path("gestion/", admin.site.urls),
+]
+
+handler403 = "cnfs.web.views.permission_denied"
+handler404 = "cnfs.web.views.page_not_found"
+handler500 = "cnfs.web.views.server_error"

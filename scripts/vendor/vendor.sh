@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Copies the pinned front-end libraries (package.json beside this script) into
+# cnfs/static/vendor/ (and axe-core into tests/vendor/). Run at development time when a version changes; the copied files
+# are committed, so neither the product nor CI needs npm.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cp "$here/package.json" "$work/"
+[ -f "$here/package-lock.json" ] && cp "$here/package-lock.json" "$work/"
+(cd "$work" && npm install --no-audit --no-fund --ignore-scripts --silent)
+cp "$work/package-lock.json" "$here/package-lock.json"
+dest="$root/cnfs/static/vendor"
+# axe-core serves the browser tests only: it is not published with the site.
+tests_dest="$root/tests/vendor"
+rm -rf "$dest" "$tests_dest"
+mkdir -p "$dest/htmx" "$tests_dest/axe-core"
+cp "$work/node_modules/htmx.org/dist/htmx.min.js" "$work/node_modules/htmx.org/LICENSE" "$dest/htmx/"
+cp "$work/node_modules/axe-core/axe.min.js" "$work/node_modules/axe-core/LICENSE" "$tests_dest/axe-core/"
+echo "Vendored:"
+find "$dest" "$tests_dest" -type f | sort
