@@ -57,5 +57,7 @@ def national(db):
     return factories.UserFactory(roles=[(Role.NATIONAL, {})])
 
 
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
+# For tests of what only PostgreSQL does (row locks across connections, DELETE triggers).
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL=postgres://…)"
+)

@@ -38,7 +38,7 @@ def test_database_refuses_a_raw_update(entry):
     assert AuditEntry.objects.get(pk=entry.pk).summary == "Une note"
 
 
-@pytest.mark.skipif("not is_postgres()", reason="SQLite keeps DELETE for its test flushes")
+@postgres_only  # SQLite keeps DELETE for its test flushes
 def test_postgresql_refuses_a_raw_delete(entry):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM common_auditentry WHERE id = %s", [entry.pk])
