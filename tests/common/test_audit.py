@@ -3,6 +3,7 @@ from django.db import DatabaseError, connection, transaction
 
 from cnfs.common import audit
 from cnfs.common.models import AppendOnlyError, AuditEntry
+from tests.conftest import postgres_only
 
 
 @pytest.fixture
