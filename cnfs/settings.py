@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "cnfs.territories",
     "cnfs.accounts",
     "cnfs.structures",
+    "cnfs.committee",
+    "cnfs.funding",
+    "cnfs.followup",
     "cnfs.api",
     "cnfs.web",
     "cnfs.demo",
@@ -194,3 +197,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 DSFR_MARK_OPTIONAL_FIELDS = True
+COMMITTEE_OPINION_DELAY_DAYS = int(os.environ.get("COMMITTEE_OPINION_DELAY_DAYS", "30"))
+# Instalments of each post's subsidy: (months after the contract start, share in %).
+FUNDING_SCHEDULE = [(0, 50), (12, 50)]

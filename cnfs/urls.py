@@ -8,6 +8,9 @@ urlpatterns = [
     path("compte/", include("cnfs.accounts.urls")),
     path("territoires/", include("cnfs.territories.urls")),
     path("structures/", include("cnfs.structures.urls")),
+    path("comite/", include("cnfs.committee.urls")),
+    path("financement/", include("cnfs.funding.urls")),
+    path("suivi/", include("cnfs.followup.urls")),
     path("api/v1/", api.urls),
     path("gestion/", admin.site.urls),
 ]

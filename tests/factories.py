@@ -1,8 +1,13 @@
+from datetime import date
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from cnfs.accounts.models import RoleAssignment, User
-from cnfs.structures.models import Structure
+from cnfs.committee.models import AgendaItem, Session
+from cnfs.structures.enums import LegalType, RequestKind, StructureStatus
+from cnfs.structures.models import PostRequest, Structure
 from cnfs.territories.models import Commune, Departement, Region
 
 PASSWORD = "Un-mot-de-passe-solide-2021"
@@ -55,13 +60,62 @@ class CommuneFactory(DjangoModelFactory):
         )
 
 
+def luhn_siret(n: int) -> str:
+    """A valid SIRET built from a number (13 digits + Luhn key)."""
+    from cnfs.structures.validators import luhn_ok
+
+    base = f"{(n * 7919 + 21000000) % 10**13:013d}"
+    return next(base + str(d) for d in range(10) if luhn_ok(base + str(d)))
+
+
 class StructureFactory(DjangoModelFactory):
+    """A confirmed application; traits ``validated`` (with ``granted_posts``)."""
+
     class Meta:
         model = Structure
 
+    legal_type = LegalType.EPCI
     name = factory.Sequence(lambda n: f"Structure {n}")
-    siret = ""
+    siret = factory.Sequence(luhn_siret)
     commune = factory.SubFactory(CommuneFactory)
+    contact_first_name = "Dominique"
+    contact_last_name = "Martin"
+    contact_role = "Directrice générale des services"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@structure.fr")
+    contact_phone = "+33384000000"
+    posts_requested = 1
+    motivation = "Accompagner les habitants dans leurs démarches en ligne."
+    commitments_accepted_at = factory.LazyFunction(timezone.now)
+    email_confirmed_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        validated = factory.Trait(status=StructureStatus.VALIDATED, granted_posts=1)
+
+
+class PostRequestFactory(DjangoModelFactory):
+    class Meta:
+        model = PostRequest
+
+    structure = factory.SubFactory(StructureFactory)
+    kind = RequestKind.APPLICATION
+    posts = factory.SelfAttribute("structure.posts_requested")
+
+
+class SessionFactory(DjangoModelFactory):
+    class Meta:
+        model = Session
+        django_get_or_create = ["number"]
+
+    number = factory.Sequence(lambda n: n + 1)
+    date = factory.LazyFunction(date.today)
+
+
+class AgendaItemFactory(DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    session = factory.SubFactory(SessionFactory)
+    request = factory.SubFactory(PostRequestFactory)
 
 
 class UserFactory(DjangoModelFactory):

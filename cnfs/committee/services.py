@@ -1,0 +1,284 @@
+"""Selection committee: sessions, agenda, decisions under the national cap and envelope."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Q, Sum
+from django.utils import timezone
+
+from cnfs.accounts.enums import Role
+from cnfs.accounts.models import User
+from cnfs.committee.enums import Decision, SessionStatus
+from cnfs.committee.models import AgendaItem, Session
+from cnfs.common import audit
+from cnfs.common.mail import send_templated_email
+from cnfs.funding.money import euros
+from cnfs.funding.rates import budget_in_force, national_commitments, rate_cents
+from cnfs.structures.enums import RequestKind, RequestStatus, StructureStatus
+from cnfs.structures.models import STRUCTURE_WORKFLOW, PostRequest, Structure
+from cnfs.structures.perms import can_decide
+
+
+def _require_national(by):
+    if not can_decide(by):
+        raise PermissionDenied("Seule l’équipe nationale conduit le comité de sélection.")
+
+
+@transaction.atomic
+def create_session(*, session_date: date, number: int | None = None, by) -> Session:
+    _require_national(by)
+    if number is None:
+        number = (Session.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    if Session.objects.filter(number=number).exists():
+        raise ValidationError({"number": f"La session COSELEC {number} existe déjà."})
+    session = Session.objects.create(number=number, date=session_date)
+    audit.record("session.create", by=by, obj=session, summary=f"{session} du {session_date}")
+    return session
+
+
+def ready_requests(*, now=None):
+    """Requests ready for a committee: open, confirmed, not a duplicate, not already on the
+    agenda of an open session; with the prefecture's opinion, or waiting longer than the
+    configured delay (a give-back needs no opinion)."""
+    now = now or timezone.now()
+    waited = now - timedelta(days=settings.COMMITTEE_OPINION_DELAY_DAYS)
+    return (
+        PostRequest.objects.open()
+        .filter(structure__email_confirmed_at__isnull=False)
+        .exclude(structure__status=StructureStatus.DUPLICATE)
+        .exclude(agenda_items__session__status=SessionStatus.OPEN)
+        .filter(~Q(opinion="") | Q(kind=RequestKind.GIVEBACK) | Q(created_at__lte=waited))
+    )
+
+
+@transaction.atomic
+def build_agenda(session: Session, *, by) -> int:
+    """Add every ready request to the session's agenda (oldest first); returns how many."""
+    _require_national(by)
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if not session.is_open:
+        raise ValidationError("La session est clôturée.")
+    start = session.items.aggregate(p=Max("position"))["p"] or 0
+    requests = ready_requests().order_by("created_at", "id").values_list("pk", flat=True)
+    items = [
+        AgendaItem(session=session, request_id=pk, position=start + i)
+        for i, pk in enumerate(requests, start=1)
+    ]
+    AgendaItem.objects.bulk_create(items, batch_size=1000)
+    audit.record("session.agenda", by=by, obj=session, summary=f"{len(items)} point(s) ajouté(s)")
+    return len(items)
+
+
+def _deltas(item: AgendaItem, decision: str, posts: int | None, on: date) -> tuple[int, int]:
+    """What applying this decision changes nationally: (posts, subsidy in cents)."""
+    request = item.request
+    structure = request.structure
+    if decision != Decision.GRANTED:
+        return 0, 0
+    if request.kind == RequestKind.APPLICATION:
+        delta = posts - structure.granted_posts
+    elif request.kind == RequestKind.ADDITION:
+        delta = posts
+    else:
+        delta = -posts
+    return delta, delta * rate_cents(structure, on)
+
+
+def _check_limits(budget, item: AgendaItem, posts_delta: int, cents_delta: int):
+    """Refuse a decision that would take the nation past the cap or the envelope.
+
+    Called with the budget row locked: decisions are serialised, so the sums are exact.
+    """
+    if posts_delta <= 0 and cents_delta <= 0:
+        return
+    applied_posts, applied_cents = national_commitments()
+    reserved = (
+        AgendaItem.objects.pending()
+        .exclude(pk=item.pk)
+        .filter(posts_delta__gt=0)
+        .aggregate(posts=Sum("posts_delta"), cents=Sum("subsidy_delta_cents"))
+    )
+    posts = applied_posts + (reserved["posts"] or 0)
+    cents = applied_cents + (reserved["cents"] or 0)
+    if posts + posts_delta > budget.posts_cap:
+        raise ValidationError(
+            {
+                "posts": (
+                    f"Refusé : cette décision porterait le total national à "
+                    f"{posts + posts_delta} postes, au-delà du plafond de {budget.posts_cap} "
+                    f"(il reste {max(0, budget.posts_cap - posts)} poste(s) à attribuer)."
+                )
+            }
+        )
+    if cents + cents_delta > budget.envelope_cents:
+        raise ValidationError(
+            {
+                "posts": (
+                    f"Refusé : cette décision porterait les subventions engagées à "
+                    f"{euros(cents + cents_delta)}, au-delà de l’enveloppe de "
+                    f"{euros(budget.envelope_cents)} "
+                    f"(reste {euros(budget.envelope_cents - cents)})."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def decide(
+    item: AgendaItem, *, decision: str, posts: int | None = None, priority: bool = False,
+    observation: str = "", by,
+) -> AgendaItem:  # fmt: skip
+    """Record the committee's decision on one agenda item (applied when the session closes).
+
+    Deciding the same thing again changes nothing; changing a decision is allowed while the
+    session is open.
+    """
+    _require_national(by)
+    if decision not in Decision.values:
+        raise ValidationError(
+            {"decision": "Choisissez : postes accordés, refus ou examen complémentaire."}
+        )
+    item = (
+        AgendaItem.objects.select_for_update()
+        .select_related("session", "request__structure__departement")
+        .get(pk=item.pk)
+    )
+    if not item.session.is_open:
+        raise ValidationError("La session est clôturée : ses décisions ne changent plus.")
+    if item.request.status != RequestStatus.OPEN:
+        raise ValidationError("Cette demande n’est plus en cours d’instruction.")
+    if decision == Decision.GRANTED:
+        if item.request.kind == RequestKind.GIVEBACK:
+            posts = item.request.posts
+        if posts is None or posts < 1:
+            raise ValidationError({"posts": "Indiquez au moins 1 poste accordé."})
+    else:
+        posts = None
+    if (item.decision, item.posts, item.priority, item.observation) == (
+        decision, posts, priority, observation,
+    ):  # fmt: skip
+        return item
+    budget = budget_in_force(item.session.date, lock=True)
+    posts_delta, cents_delta = _deltas(item, decision, posts, item.session.date)
+    _check_limits(budget, item, posts_delta, cents_delta)
+    item.decision, item.posts, item.priority, item.observation = (
+        decision, posts, priority, observation,
+    )  # fmt: skip
+    item.posts_delta, item.subsidy_delta_cents = posts_delta, cents_delta
+    item.decided_by, item.decided_at = by, timezone.now()
+    item.save()
+    audit.record(
+        "session.decide",
+        by=by,
+        obj=item.request.structure,
+        summary=f"{item.session} : {item.get_decision_display()}"
+        + (f" ({posts} poste(s))" if posts else ""),
+        changes={"item": item.pk, "decision": decision, "posts": posts, "priority": priority},
+    )
+    return item
+
+
+def _apply(item: AgendaItem, *, by):
+    request = item.request
+    structure = Structure.objects.select_for_update().get(pk=request.structure_id)
+    reason = f"{item.session}" + (f" — {item.observation}" if item.observation else "")
+    if item.decision == Decision.COMPLEMENTARY_REVIEW:
+        if STRUCTURE_WORKFLOW.can(structure, "review"):
+            STRUCTURE_WORKFLOW.apply(structure, "review", by=by, reason=reason)
+        return
+    if item.decision == Decision.GRANTED:
+        new_posts = structure.granted_posts + item.posts_delta
+        if new_posts < structure.occupied_posts:
+            raise ValidationError(
+                f"{structure} : impossible de descendre sous les {structure.occupied_posts} "
+                "poste(s) occupés."
+            )
+        Structure.objects.filter(pk=structure.pk).update(
+            granted_posts=new_posts,
+            committed_subsidy_cents=structure.committed_subsidy_cents + item.subsidy_delta_cents,
+        )
+        if request.kind == RequestKind.APPLICATION:
+            STRUCTURE_WORKFLOW.apply(structure, "validate", by=by, reason=reason)
+        elif new_posts == 0:
+            STRUCTURE_WORKFLOW.apply(structure, "abandon", by=by, reason=reason)
+    elif request.kind == RequestKind.APPLICATION:
+        STRUCTURE_WORKFLOW.apply(structure, "refuse", by=by, reason=reason)
+    PostRequest.objects.filter(pk=request.pk).update(status=RequestStatus.DECIDED)
+
+
+@transaction.atomic
+def close_session(session: Session, *, by) -> int:
+    """Apply every decision of the session; notify structures and prefectures after commit.
+
+    Items left undecided go back to the pool of ready requests. Returns the number applied.
+    """
+    _require_national(by)
+    now = timezone.now()
+    closed = Session.objects.filter(pk=session.pk, status=SessionStatus.OPEN).update(
+        status=SessionStatus.CLOSED, closed_at=now, closed_by=by
+    )
+    if not closed:
+        raise ValidationError("Cette session est déjà clôturée.")
+    budget_in_force(session.date, lock=True)
+    items = list(
+        session.items.exclude(decision="")
+        .select_related("request__structure")
+        .order_by("position", "id")
+    )
+    for item in items:
+        _apply(item, by=by)
+    AgendaItem.objects.filter(pk__in=[i.pk for i in items]).update(applied_at=now)
+    session.refresh_from_db()
+    audit.record(
+        "session.close", by=by, obj=session, summary=f"{len(items)} décision(s) appliquée(s)"
+    )
+    transaction.on_commit(lambda: notify_session(session.pk))
+    return len(items)
+
+
+def notify_session(session_pk: int):
+    """E-mail each structure its decision and each prefecture the decisions of its territory."""
+    session = Session.objects.get(pk=session_pk)
+    items = list(
+        session.items.exclude(decision="")
+        .select_related("request__structure__departement")
+        .order_by("request__structure__departement_id", "position")
+    )
+    by_departement: dict[str, list] = {}
+    for item in items:
+        structure = item.request.structure
+        by_departement.setdefault(structure.departement_id, []).append(item)
+        if structure.contact_email:
+            send_templated_email(
+                structure.contact_email,
+                "committee/email/decision.txt",
+                {"item": item, "session": session, "structure": structure},
+            )
+    prefects = User.objects.filter(is_active=True, roles__role=Role.PREFECTURE).values_list(
+        "email", "roles__departement_id", "roles__region_id"
+    )
+    from cnfs.territories.models import Departement
+
+    region_of = dict(Departement.objects.values_list("code", "region_id"))
+    for email, departement, region in prefects:
+        mine = [
+            item
+            for code, group in by_departement.items()
+            if code == departement or region_of.get(code) == region
+            for item in group
+        ]
+        if mine:
+            send_templated_email(
+                email, "committee/email/prefecture_summary.txt", {"items": mine, "session": session}
+            )
+
+
+def minutes(session: Session):
+    """The session's decisions, in agenda order, for the CSV and the printable minutes."""
+    return (
+        session.items.exclude(decision="")
+        .select_related("request__structure__departement", "request__structure__commune")
+        .order_by("position", "id")
+    )

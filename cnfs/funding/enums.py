@@ -1,0 +1,33 @@
+from django.db import models
+
+
+class RateZone(models.TextChoices):
+    """Territories with their own subsidy rate (DOMAIN §1)."""
+
+    MAINLAND = "mainland", "Métropole"
+    ANTILLES_GUYANE = "antilles_guyane", "Guadeloupe, Martinique, Guyane"
+    REUNION_MAYOTTE = "reunion_mayotte", "La Réunion, Mayotte"
+
+
+ZONE_OF_DEPARTEMENT = {
+    "971": RateZone.ANTILLES_GUYANE,
+    "972": RateZone.ANTILLES_GUYANE,
+    "973": RateZone.ANTILLES_GUYANE,
+    "974": RateZone.REUNION_MAYOTTE,
+    "976": RateZone.REUNION_MAYOTTE,
+}
+
+
+def zone_of(departement_code: str) -> str:
+    return ZONE_OF_DEPARTEMENT.get(departement_code, RateZone.MAINLAND)
+
+
+class PostFundingStatus(models.TextChoices):
+    RUNNING = "running", "En cours"
+    COMPLETED = "completed", "Terminé"
+    ENDED_EARLY = "ended_early", "Interrompu"
+
+
+class UnspentOutcome(models.TextChoices):
+    CARRIED = "carried", "Reporté sur le conseiller suivant"
+    TO_RECOVER = "to_recover", "À reverser"

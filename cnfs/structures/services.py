@@ -1,0 +1,187 @@
+"""Host structures: application, e-mail confirmation, prefecture opinion, amendments."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cnfs.accounts import services as accounts
+from cnfs.accounts.enums import Role
+from cnfs.common import audit
+from cnfs.common.mail import send_templated_email
+from cnfs.structures.enums import Opinion, RequestKind, RequestStatus, StructureStatus
+from cnfs.structures.models import STRUCTURE_WORKFLOW, PostRequest, Structure
+from cnfs.structures.perms import can_give_opinion, can_request_amendment
+
+CONFIRMATION_SALT = "cnfs.structures.confirm"
+CONFIRMATION_MAX_AGE = 7 * 24 * 3600
+
+APPLICATION_FIELDS = [
+    "legal_type", "name", "siret", "address", "commune", "contact_first_name",
+    "contact_last_name", "contact_role", "contact_email", "contact_phone", "posts_requested",
+    "desired_start_date", "motivation", "label_france_services", "label_aidants_connect",
+    "identified_candidate",
+]  # fmt: skip
+
+
+def confirmation_link(structure) -> str:
+    token = signing.dumps(structure.pk, salt=CONFIRMATION_SALT)
+    return settings.SITE_URL + reverse("structures:confirm", args=[token])
+
+
+def structure_from_token(token: str) -> Structure | None:
+    try:
+        pk = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Structure.objects.filter(pk=pk).first()
+
+
+@transaction.atomic
+def submit_application(*, by=None, **data) -> Structure:
+    """Record an application (all commitments accepted) and e-mail the confirmation link.
+
+    A SIRET already known is flagged as a possible duplicate for the national team: the
+    application is kept, never merged nor refused.
+    """
+    unknown = set(data) - set(APPLICATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Champs inconnus : {sorted(unknown)}")
+    structure = Structure(**data, commitments_accepted_at=timezone.now())
+    structure.siret = structure.siret.replace(" ", "")
+    structure.contact_email = structure.contact_email.strip().lower()
+    structure.full_clean(exclude=["departement"])
+    structure.possible_duplicate_of = (
+        Structure.objects.filter(siret=structure.siret).order_by("created_at").first()
+    )
+    structure.save()
+    PostRequest.objects.create(
+        structure=structure,
+        kind=RequestKind.APPLICATION,
+        posts=structure.posts_requested,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    audit.record(
+        "structure.apply",
+        by=by,
+        obj=structure,
+        summary=f"Candidature déposée ({structure.posts_requested} poste(s) souhaité(s))"
+        + (" — doublon possible (SIRET déjà connu)" if structure.possible_duplicate_of else ""),
+    )
+    send_templated_email(
+        structure.contact_email,
+        "structures/email/confirm_application.txt",
+        {"structure": structure, "link": confirmation_link(structure)},
+    )
+    return structure
+
+
+@transaction.atomic
+def confirm_email(structure: Structure) -> bool:
+    """Confirm the contact's address; give the contact a structure-manager account.
+
+    Returns False when it was already confirmed (the link may be clicked twice)."""
+    updated = Structure.objects.filter(pk=structure.pk, email_confirmed_at__isnull=True).update(
+        email_confirmed_at=timezone.now()
+    )
+    if not updated:
+        return False
+    structure.refresh_from_db()
+    user = accounts.invite(
+        structure.contact_email,
+        first_name=structure.contact_first_name,
+        last_name=structure.contact_last_name,
+    )
+    accounts.grant_role(user, Role.STRUCTURE, structure=structure)
+    audit.record("structure.confirm_email", obj=structure, summary="Adresse e-mail confirmée")
+    send_templated_email(
+        structure.contact_email,
+        "structures/email/application_confirmed.txt",
+        {"structure": structure, "account_active": user.is_active},
+    )
+    return True
+
+
+@transaction.atomic
+def give_opinion(post_request: PostRequest, *, opinion, comment="", suggested_posts=None, by):
+    """The prefecture's opinion on an application or an addition of posts of its territory."""
+    if not can_give_opinion(by, post_request):
+        raise PermissionDenied("Seule la préfecture du territoire de la structure donne son avis.")
+    post_request = PostRequest.objects.select_for_update().get(pk=post_request.pk)
+    if post_request.status != RequestStatus.OPEN:
+        raise ValidationError("Cette demande n’est plus en cours d’instruction.")
+    if not post_request.needs_opinion:
+        raise ValidationError("Un rendu de postes ne demande pas d’avis du préfet.")
+    if opinion not in Opinion.values:
+        raise ValidationError({"opinion": "Choisissez un avis favorable ou défavorable."})
+    if suggested_posts is not None and suggested_posts < 1:
+        raise ValidationError({"opinion_suggested_posts": "Suggérez au moins 1 poste."})
+    previous = post_request.opinion
+    post_request.opinion = opinion
+    post_request.opinion_comment = comment
+    post_request.opinion_suggested_posts = suggested_posts
+    post_request.opinion_by = by
+    post_request.opinion_at = timezone.now()
+    post_request.save()
+    audit.record(
+        "post_request.opinion",
+        by=by,
+        obj=post_request.structure,
+        summary=f"Avis du préfet : {post_request.get_opinion_display()}"
+        + (f" ({suggested_posts} poste(s) suggéré(s))" if suggested_posts else "")
+        + (f", remplace l’avis {Opinion(previous).label.lower()}" if previous else ""),
+        changes={"request": post_request.pk, "opinion": opinion, "comment": comment},
+    )
+    return post_request
+
+
+@transaction.atomic
+def request_amendment(structure: Structure, *, kind, posts: int, reason: str, comment="", by):
+    """Ask for more posts, or give posts back (never below the posts occupied)."""
+    if not can_request_amendment(by, structure):
+        raise PermissionDenied("Seul un gestionnaire de la structure demande un avenant.")
+    structure = Structure.objects.select_for_update().get(pk=structure.pk)
+    if structure.status != StructureStatus.VALIDATED:
+        raise ValidationError("Seule une structure validée peut demander un avenant.")
+    if kind not in (RequestKind.ADDITION, RequestKind.GIVEBACK):
+        raise ValidationError({"kind": "Choisissez un ajout ou un rendu de postes."})
+    if posts is None or posts < 1:
+        raise ValidationError({"posts": "Le nombre de postes est au moins 1."})
+    from cnfs.structures.enums import AdditionReason, GivebackReason
+
+    reasons = AdditionReason if kind == RequestKind.ADDITION else GivebackReason
+    if reason not in reasons.values:
+        raise ValidationError({"reason": "Choisissez un motif dans la liste."})
+    if kind == RequestKind.GIVEBACK and structure.granted_posts - posts < structure.occupied_posts:
+        raise ValidationError(
+            {
+                "posts": (
+                    f"Vous ne pouvez rendre au plus que {structure.open_posts} poste(s) : "
+                    f"{structure.occupied_posts} poste(s) sont occupés."
+                )
+            }
+        )
+    try:
+        with transaction.atomic():
+            post_request = PostRequest.objects.create(
+                structure=structure, kind=kind, posts=posts, reason=reason, comment=comment,
+                created_by=by,
+            )  # fmt: skip
+    except IntegrityError:
+        raise ValidationError("Une demande est déjà en cours pour cette structure.") from None
+    audit.record(
+        "post_request.amendment",
+        by=by,
+        obj=structure,
+        summary=f"{post_request.get_kind_display()} : {posts} poste(s), "
+        f"motif « {reasons(reason).label} »",
+    )
+    return post_request
+
+
+@transaction.atomic
+def mark_duplicate(structure: Structure, *, reason: str, by):
+    STRUCTURE_WORKFLOW.apply(structure, "mark_duplicate", by=by, reason=reason)
+    structure.requests.filter(status=RequestStatus.OPEN).update(status=RequestStatus.WITHDRAWN)
