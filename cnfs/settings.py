@@ -45,8 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.forms",
     "dsfr",
+    "django.forms",
+    "widget_tweaks",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -194,7 +195,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 DSFR_MARK_OPTIONAL_FIELDS = True
 COMMITTEE_OPINION_DELAY_DAYS = int(os.environ.get("COMMITTEE_OPINION_DELAY_DAYS", "30"))

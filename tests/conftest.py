@@ -1,8 +1,35 @@
+import importlib
+
 import pytest
 from django.db import connection
 
 from cnfs.accounts.enums import Role
 from tests import factories
+from tests.browser_support import browser, page  # noqa: F401 (shared browser fixtures)
+
+
+@pytest.fixture(autouse=True)
+def _programme_figures(request):
+    """Transactional tests empty the tables, data migrations included: put the programme's
+    budget and subsidy rates back (the other tests see them through the rolled-back data)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("live_server", "transactional_db")
+    )
+    if transactional:
+        from django.apps import apps
+
+        request.getfixturevalue("transactional_db")
+        migration = importlib.import_module(
+            "cnfs.funding.migrations.0003_programme_budget_and_rates"
+        )
+        migration.forwards(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings):
+    # A fast hasher: the suite creates many accounts (production keeps PBKDF2).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

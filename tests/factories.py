@@ -64,7 +64,7 @@ def luhn_siret(n: int) -> str:
     """A valid SIRET built from a number (13 digits + Luhn key)."""
     from cnfs.structures.validators import luhn_ok
 
-    base = f"{(n * 7919 + 21000000) % 10**13:013d}"
+    base = f"{(n * 104_729 + 210_000_000) % 10**9:09d}{n % 10_000:04d}"
     return next(base + str(d) for d in range(10) if luhn_ok(base + str(d)))
 
 

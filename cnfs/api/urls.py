@@ -1,5 +1,9 @@
 from ninja import NinjaAPI
 
+from cnfs.api.auth import install_error_handlers
+from cnfs.committee.api import router as committee_router
+from cnfs.followup.api import router as followup_router
+from cnfs.structures.api import router as structures_router
 from cnfs.territories.api import router as territories_router
 
 api = NinjaAPI(
@@ -7,8 +11,20 @@ api = NinjaAPI(
     version="1",
     description=(
         "API de la plateforme Conseiller numérique France Services. Les données publiques "
-        "sont accessibles sans authentification."
+        "et le dépôt d’une candidature de structure sont accessibles sans authentification.\n\n"
+        "Les autres points d’accès utilisent la session de la plateforme (cookie `sessionid`, "
+        "obtenu en se connectant au site) et le rôle actif choisi dans cette session : un "
+        "objet hors de votre périmètre répond 404, une action interdite à votre rôle 403, "
+        "une requête sans session 401. Toute requête d’écriture authentifiée (POST) porte "
+        "l’en-tête `X-CSRFToken` avec la valeur du cookie `csrftoken`.\n\n"
+        'Les erreurs de saisie répondent 422 : `{"detail": [{"loc": ["body", '
+        '"payload", "<champ>"], "msg": "<message en français>", "type": …}]}`. '
+        'Les listes sont paginées (`page`, `page_size`) : `{"items": […], "count": n}`.'
     ),
     urls_namespace="api",
 )
+install_error_handlers(api)
 api.add_router("/", territories_router)
+api.add_router("/structures", structures_router)
+api.add_router("/committee", committee_router)
+api.add_router("/territories", followup_router)

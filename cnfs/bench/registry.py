@@ -40,3 +40,34 @@ def best_of(function, *, repeat: int = 5) -> float:
         function()
         timings.append(time.perf_counter() - started)
     return min(timings)
+
+
+def time_page(path: str, *, user=None, repeat: int = 5) -> tuple[float, int]:
+    """(best time in ms, number of SQL queries) of a GET of ``path`` as ``user``."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME="localhost")
+    if user is not None:
+        client.force_login(user)
+    client.get(path)  # warm up (templates, caches)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} answered {response.status_code}")
+    return best_of(lambda: client.get(path), repeat=repeat) * 1000, len(queries)
+
+
+def ensure_national_scale():
+    """Load the territories and the national-scale demo if they are not there yet."""
+    from django.test.utils import override_settings
+
+    from cnfs.demo.building import build_demo
+    from cnfs.territories.loading import load_territories
+    from cnfs.territories.models import Commune
+
+    if not Commune.objects.exists():
+        load_territories()
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        return build_demo(scale=1)

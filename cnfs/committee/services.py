@@ -141,7 +141,7 @@ def decide(
             {"decision": "Choisissez : postes accordés, refus ou examen complémentaire."}
         )
     item = (
-        AgendaItem.objects.select_for_update()
+        AgendaItem.objects.select_for_update(of=("self",))
         .select_related("session", "request__structure__departement")
         .get(pk=item.pk)
     )

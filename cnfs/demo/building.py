@@ -1,23 +1,42 @@
 """Builds the demo: deterministic, idempotent, one step per business area.
 
-Later features add their step to STEPS (and their national-scale data to SCALE_STEPS).
+Each feature adds its step to STEPS (the seeds' story, through the same services as the
+site) and its national-scale synthetic data to SCALE_STEPS (bulk inserts).
 """
 
 import random
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.models import User
 from cnfs.accounts.services import grant_role
+from cnfs.committee import services as committee
+from cnfs.committee.enums import Decision, SessionStatus
+from cnfs.committee.models import AgendaItem, Session
 from cnfs.demo.seeds import (
     DEMO_DOMAIN,
     DEMO_PASSWORD,
+    FIRST_SESSION,
     HAUTES_ALPES_STRUCTURES,
     JURA_STRUCTURES,
+    LATER_SESSION,
 )
-from cnfs.structures.models import Structure
+from cnfs.funding.rates import rate_cents
+from cnfs.structures import services as structures
+from cnfs.structures.enums import LegalType, Opinion, RequestKind, RequestStatus, StructureStatus
+from cnfs.structures.models import PostRequest, Structure
+from cnfs.structures.validators import luhn_ok
 from cnfs.territories.models import Commune, Departement
+
+
+def fake_siret(n: int) -> str:
+    """A Luhn-valid SIRET that no real establishment is likely to have."""
+    base = f"9{n:012d}"
+    return next(base + str(d) for d in range(10) if luhn_ok(base + str(d)))
 
 
 def _user(local_part: str, first_name: str, last_name: str) -> User:
@@ -31,42 +50,98 @@ def _user(local_part: str, first_name: str, last_name: str) -> User:
     return user
 
 
-def _structure(name: str, insee: str) -> Structure:
-    structure = Structure.objects.filter(name=name).first()
-    if structure is None:
-        structure = Structure(name=name, commune=Commune.objects.get(pk=insee))
-        structure.save()
-    return structure
+def _as(user, kind):
+    """Act in the demo as ``user`` with the active role ``kind`` (as a request would)."""
+    from cnfs.accounts.scope import resolve_active_role
 
-
-def seed_structures(story: dict):
-    story["jura"] = [_structure(name, insee) for name, insee in JURA_STRUCTURES]
-    story["hautes_alpes"] = [_structure(name, insee) for name, insee, _ in HAUTES_ALPES_STRUCTURES]
+    user.active_role = resolve_active_role(user, kind)
+    return user
 
 
 def seed_users(story: dict):
     """One demo account per role; the console prints them (see DEMO_ACCOUNTS)."""
-    jura = Departement.objects.get(pk="39")
-    national = _user("anct", "Camille", "National")
+    story["national"] = national = _user("anct", "Camille", "National")
     grant_role(national, Role.NATIONAL)
-    prefecture = _user("prefecture-jura", "Dominique", "Préfecture")
-    grant_role(prefecture, Role.PREFECTURE, departement=jura)
-    manager = _user("structure", "Claude", "Gestionnaire")
-    grant_role(manager, Role.STRUCTURE, structure=story["jura"][0])
-    grant_role(manager, Role.STRUCTURE, structure=story["jura"][7])
+    story["prefectures"] = {}
+    for code, local_part in (("39", "prefecture-jura"), ("05", "prefecture-hautes-alpes")):
+        prefect = _user(local_part, "Dominique", f"Préfecture {code}")
+        grant_role(prefect, Role.PREFECTURE, departement=Departement.objects.get(pk=code))
+        story["prefectures"][code] = prefect
+    story["manager"] = _user("structure", "Claude", "Gestionnaire")
     grant_role(_user("candidat", "Alex", "Candidat"), Role.CANDIDATE)
-    advisor = _user("conseiller", "Sacha", "Conseiller")
-    grant_role(advisor, Role.ADVISOR)
+    grant_role(_user("conseiller", "Sacha", "Conseiller"), Role.ADVISOR)
     grant_role(_user("banque-des-territoires", "Morgan", "Financeur"), Role.FINANCIAL)
-    # A person holding two roles, to show the role switch.
-    multi = _user("multi-roles", "Lou", "Multirôle")
+    story["multi"] = multi = _user("multi-roles", "Lou", "Multirôle")
     grant_role(multi, Role.ADVISOR)
-    grant_role(multi, Role.STRUCTURE, structure=story["jura"][1])
+
+
+def _apply(name, legal_type, insee, posts, contact_email, n) -> Structure:
+    structure = Structure.objects.filter(name=name).first()
+    if structure:
+        return structure
+    structure = structures.submit_application(
+        legal_type=legal_type, name=name, siret=fake_siret(n), address="Hôtel de la collectivité",
+        commune=Commune.objects.get(pk=insee), contact_first_name="Contact",
+        contact_last_name=name[:60], contact_role="Direction", contact_email=contact_email,
+        contact_phone="+33300000000", posts_requested=posts, desired_start_date=date(2021, 5, 1),
+        motivation="Rapprocher le numérique du quotidien des habitants du territoire.",
+        label_france_services=legal_type == LegalType.EPCI,
+    )  # fmt: skip
+    structures.confirm_email(structure)
+    return structure
+
+
+def seed_committee_story(story: dict):
+    """The seeds' committees: Jura 13 posts in 9 structures; Hautes-Alpes 11 then 7 posts."""
+    if Session.objects.filter(number=FIRST_SESSION[0]).exists():
+        story["jura"] = [Structure.objects.get(name=row[0]) for row in JURA_STRUCTURES]
+        return
+    national = _as(story["national"], Role.NATIONAL)
+    planned = {}  # structure pk → (posts, session number)
+    jura = []
+    for n, (name, legal_type, insee, posts) in enumerate(JURA_STRUCTURES, start=1):
+        email = f"structure@{DEMO_DOMAIN}" if n in (1, 8) else f"jura-{n}@{DEMO_DOMAIN}"
+        structure = _apply(name, legal_type, insee, posts, email, n)
+        planned[structure.pk] = (posts, FIRST_SESSION[0])
+        jura.append(structure)
+    for n, (name, legal_type, insee, posts, session) in enumerate(
+        HAUTES_ALPES_STRUCTURES, start=100
+    ):
+        structure = _apply(name, legal_type, insee, posts, f"hautes-alpes-{n}@{DEMO_DOMAIN}", n)
+        planned[structure.pk] = (posts, session)
+    story["jura"] = jura
+    for request in PostRequest.objects.filter(structure__in=planned).select_related("structure"):
+        prefect = _as(story["prefectures"][request.structure.departement_id], Role.PREFECTURE)
+        structures.give_opinion(
+            request, opinion=Opinion.FAVOURABLE, suggested_posts=request.posts, by=prefect,
+            comment="Territoire où les besoins d’accompagnement sont forts.",
+        )  # fmt: skip
+    for number, day in (FIRST_SESSION, LATER_SESSION):
+        session = committee.create_session(
+            session_date=date.fromisoformat(day), number=number, by=national
+        )
+        committee.build_agenda(session, by=national)
+        for item in session.items.select_related("request"):
+            posts, wanted_session = planned[item.request.structure_id]
+            if wanted_session == number:
+                committee.decide(item, decision=Decision.GRANTED, posts=posts, by=national)
+            else:
+                # Not ready for this session: back to the pool for the next one.
+                item.delete()
+        committee.close_session(session, by=national)
+
+
+def seed_manager_roles(story: dict):
+    jura = story["jura"]
+    grant_role(story["manager"], Role.STRUCTURE, structure=jura[0])
+    grant_role(story["manager"], Role.STRUCTURE, structure=jura[7])
+    grant_role(story["multi"], Role.STRUCTURE, structure=jura[1])
 
 
 DEMO_ACCOUNTS = [
     ("Équipe nationale (ANCT)", "anct"),
     ("Préfecture du Jura", "prefecture-jura"),
+    ("Préfecture des Hautes-Alpes", "prefecture-hautes-alpes"),
     ("Structure accueillante (ECLA, Ligue de l’enseignement)", "structure"),
     ("Candidat", "candidat"),
     ("Conseiller numérique", "conseiller"),
@@ -74,35 +149,121 @@ DEMO_ACCOUNTS = [
     ("Plusieurs rôles (conseiller + structure)", "multi-roles"),
 ]
 
-STEPS = [seed_structures, seed_users]
+STEPS = [seed_users, seed_committee_story, seed_manager_roles]
 
 
-def seed_synthetic_structures(rng: random.Random, count: int):
-    """``count`` structures in communes drawn in proportion to their population."""
-    existing = Structure.objects.filter(name__startswith="Structure synthétique ").count()
-    if existing >= count:
+# --- National scale (bulk inserts, no e-mails, no per-row services) -----------------------
+
+SCALE_STRUCTURES = 5000
+SCALE_SESSIONS = 60
+SYNTHETIC_PREFIX = "Structure synthétique "
+
+
+def seed_synthetic_committee(rng: random.Random, scale: float):
+    """``5,000 × scale`` structures spread like the population and ``60 × scale`` closed
+    sessions whose decisions stay within the cap and the envelope."""
+    count = int(SCALE_STRUCTURES * scale)
+    if Structure.objects.filter(name__startswith=SYNTHETIC_PREFIX).exists() or count == 0:
         return
     communes = list(
         Commune.objects.filter(population__gt=0).values_list(
             "insee", "departement_id", "population"
         )
     )
-    weights = [population for _, _, population in communes]
-    picked = rng.choices(communes, weights=weights, k=count - existing)
-    Structure.objects.bulk_create(
-        [
-            Structure(
-                name=f"Structure synthétique {existing + i + 1:05d}",
-                commune_id=insee,
-                departement_id=departement,
-            )
-            for i, (insee, departement, _) in enumerate(picked)
-        ],
-        batch_size=2000,
+    picked = rng.choices(communes, weights=[c[2] for c in communes], k=count)
+    legal_types = [t for t, _ in LegalType.choices]
+    statuses = (
+        [StructureStatus.VALIDATED] * 62
+        + [StructureStatus.SUBMITTED] * 20
+        + [StructureStatus.REFUSED] * 10
+        + [StructureStatus.COMPLEMENTARY_REVIEW] * 5
+        + [StructureStatus.ABANDONED] * 3
     )
+    start = datetime(2021, 1, 15, tzinfo=timezone.get_current_timezone())
+    now = timezone.now()
+    rows = []
+    for i, (insee, departement, _) in enumerate(picked):
+        status = rng.choice(statuses)
+        rows.append(
+            Structure(
+                legal_type=rng.choice(legal_types), name=f"{SYNTHETIC_PREFIX}{i + 1:05d}",
+                siret=fake_siret(100_000 + i), commune_id=insee, departement_id=departement,
+                contact_first_name="Contact", contact_last_name=f"{i + 1:05d}",
+                contact_email=f"structure-{i + 1:05d}@{DEMO_DOMAIN}",
+                posts_requested=rng.randint(1, 4),
+                status=status, commitments_accepted_at=now, email_confirmed_at=now,
+                motivation="Structure générée pour les mesures à l’échelle nationale.",
+            )
+        )  # fmt: skip
+    Structure.objects.bulk_create(rows, batch_size=1000)
+    created = list(Structure.objects.filter(name__startswith=SYNTHETIC_PREFIX).order_by("pk"))
+    first_number = (Session.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    sessions = Session.objects.bulk_create(
+        Session(
+            number=first_number + k,
+            date=(start + timedelta(days=12 * k)).date(),
+            status=SessionStatus.CLOSED,
+            closed_at=now,
+        )
+        for k in range(max(1, int(SCALE_SESSIONS * scale)))
+    )
+    from cnfs.funding.rates import budget_in_force, national_commitments
+
+    budget = budget_in_force()
+    posts_used, cents_used = national_commitments()
+    requests, items, updates = [], [], []
+    for index, structure in enumerate(created):
+        session = sessions[index % len(sessions)]
+        decided = structure.status != StructureStatus.SUBMITTED
+        requests.append(
+            PostRequest(
+                structure=structure, kind=RequestKind.APPLICATION, posts=structure.posts_requested,
+                status=RequestStatus.DECIDED if decided else RequestStatus.OPEN,
+                opinion=Opinion.FAVOURABLE if decided else "",
+            )
+        )  # fmt: skip
+        if structure.status == StructureStatus.VALIDATED:
+            posts = min(structure.posts_requested, 2)
+            cents = posts * rate_cents(structure, session.date)
+            if posts_used + posts > budget.posts_cap or cents_used + cents > budget.envelope_cents:
+                structure.status = StructureStatus.SUBMITTED
+                requests[-1].status, requests[-1].opinion = RequestStatus.OPEN, ""
+                updates.append(structure)
+                continue
+            posts_used, cents_used = posts_used + posts, cents_used + cents
+            structure.granted_posts, structure.committed_subsidy_cents = posts, cents
+            updates.append(structure)
+    PostRequest.objects.bulk_create(requests, batch_size=1000)
+    Structure.objects.bulk_update(
+        updates, ["status", "granted_posts", "committed_subsidy_cents"], batch_size=1000
+    )
+    by_structure = {r.structure_id: r for r in PostRequest.objects.filter(structure__in=created)}
+    for index, structure in enumerate(created):
+        if structure.status in (StructureStatus.SUBMITTED,):
+            continue
+        decision = {
+            StructureStatus.VALIDATED: Decision.GRANTED,
+            StructureStatus.ABANDONED: Decision.GRANTED,
+            StructureStatus.REFUSED: Decision.REFUSED,
+        }.get(structure.status, Decision.COMPLEMENTARY_REVIEW)
+        posts = (
+            (structure.granted_posts or structure.posts_requested)
+            if decision == Decision.GRANTED
+            else None
+        )
+        items.append(
+            AgendaItem(
+                session=sessions[index % len(sessions)], request=by_structure[structure.pk],
+                position=index, decision=decision, posts=posts,
+                posts_delta=structure.granted_posts,
+                subsidy_delta_cents=structure.committed_subsidy_cents,
+                decided_at=now, applied_at=now,
+            )
+        )  # fmt: skip
+    AgendaItem.objects.bulk_create(items, batch_size=1000)
 
 
-SCALE_STEPS = [lambda rng, scale: seed_synthetic_structures(rng, int(2937 * scale))]
+SCALE_STEPS = [seed_synthetic_committee]
 
 
 @transaction.atomic

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cnfs.followup import views
 
 app_name = "followup"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("avis/", views.opinions, name="opinions"),
+    path("avis/<int:pk>/", views.give_opinion, name="give_opinion"),
+    path("departement/<str:code>/", views.departement, name="departement"),
+]

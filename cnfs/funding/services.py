@@ -111,9 +111,10 @@ def paid_cents(post: PostFunding) -> int:
 
 
 @transaction.atomic
-def end_post_funding(post: PostFunding, *, end_date: date, carry: bool, by=None) -> PostFunding:
+def end_post_funding(post: PostFunding, *, end_date: date, carry: bool, by) -> PostFunding:
     """A contract ends early: the unspent part of the post's subsidy, pro rata of the days
     left in the two years, is carried to the next advisor or marked to recover."""
+    _require_operator_or_national(by)
     post = PostFunding.objects.select_for_update().get(pk=post.pk)
     if post.status != PostFundingStatus.RUNNING:
         raise ValidationError("Ce financement est déjà terminé.")

@@ -7,6 +7,7 @@ from cnfs.accounts.enums import Role
 PUBLIC_MENU = [
     ("Accueil", "web:home"),
     ("Le programme", "web:programme"),
+    ("Accueillir un conseiller", "structures:apply"),
     ("Territoires", "territories:index"),
 ]
 
@@ -14,20 +15,28 @@ ROLE_MENUS = {
     Role.NATIONAL: [
         ("Mon espace", "accounts:dashboard"),
         ("Structures", "structures:list"),
+        ("Comité de sélection", "committee:sessions"),
+        ("Suivi des territoires", "followup:index"),
+        ("Financement", "funding:index"),
         ("Administration", "admin:index"),
     ],
     Role.PREFECTURE: [
         ("Mon espace", "accounts:dashboard"),
+        ("Avis à donner", "followup:opinions"),
         ("Structures du territoire", "structures:list"),
+        ("Suivi du territoire", "followup:index"),
     ],
     Role.STRUCTURE: [
         ("Mon espace", "accounts:dashboard"),
         ("Ma structure", "structures:list"),
+        ("Financement", "funding:index"),
     ],
     Role.CANDIDATE: [("Mon espace", "accounts:dashboard")],
     Role.ADVISOR: [("Mon espace", "accounts:dashboard")],
     Role.FINANCIAL: [
         ("Mon espace", "accounts:dashboard"),
+        ("Versements", "funding:index"),
+        ("Suivi des territoires", "followup:index"),
         ("Structures", "structures:list"),
     ],
 }
@@ -36,9 +45,15 @@ ROLE_MENUS = {
 def menu_for(request) -> list[dict]:
     role = getattr(request.user, "active_role", None)
     entries = ROLE_MENUS.get(role.kind, []) if role else PUBLIC_MENU
-    items = []
-    for label, name in entries:
-        url = reverse(name)
-        current = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append({"label": label, "url": url, "current": current})
-    return items
+    urls = [(label, reverse(name)) for label, name in entries]
+    # The current entry is the longest URL the path starts with ("/" only on the home page).
+    current = max(
+        (
+            url
+            for _, url in urls
+            if request.path == url or (url != "/" and request.path.startswith(url))
+        ),
+        key=len,
+        default=None,
+    )
+    return [{"label": label, "url": url, "current": url == current} for label, url in urls]

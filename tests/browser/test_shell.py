@@ -2,7 +2,7 @@ import pytest
 
 from cnfs.accounts.enums import Role
 from tests import factories
-from tests.browser.conftest import axe_violations
+from tests.browser_support import axe_violations
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

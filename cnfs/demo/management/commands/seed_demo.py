@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from cnfs.demo.building import DEMO_ACCOUNTS, build_demo
 from cnfs.demo.seeds import DEMO_DOMAIN, DEMO_PASSWORD
@@ -20,7 +21,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, **options):
-        build_demo(scale=scale)
+        # The story goes through the real services: keep its e-mails off the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            build_demo(scale=scale)
         self.stdout.write(self.style.SUCCESS("Démonstration prête."))
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
         for label, local_part in DEMO_ACCOUNTS:

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 # Playwright's sync API runs an event loop; Django's async-safety check must allow it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -1,0 +1,58 @@
+"""The press releases' figures, rebuilt by the demo through the platform's services."""
+
+import pytest
+
+from cnfs.committee.models import Session
+from cnfs.demo.building import build_demo
+from cnfs.followup.figures import departement_figures
+from cnfs.structures.enums import StructureStatus
+from cnfs.structures.models import STRUCTURE_WORKFLOW, Structure
+from cnfs.territories.models import Departement
+
+
+@pytest.fixture
+def story(territories, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return build_demo()
+
+
+def figures(code):
+    (row,) = departement_figures(departements=Departement.objects.filter(code=code))
+    return row
+
+
+def test_hautes_alpes_18_posts_to_12_structures_900_000_euros(story):
+    row = figures("05")
+    assert (row.posts_granted, row.structures, row.committed_cents) == (18, 12, 900_000_00)
+    first = Session.objects.get(number=1)
+    assert sum(i.posts for i in first.items.filter(request__structure__departement="05")) == 11
+
+
+def test_jura_13_posts_in_9_structures(story):
+    row = figures("39")
+    assert (row.posts_granted, row.structures) == (13, 9)
+
+
+def test_the_story_leaves_a_history(story):
+    structure = Structure.objects.get(name="Commune de Gap")
+    assert structure.status == StructureStatus.VALIDATED
+    (log,) = STRUCTURE_WORKFLOW.log_of(structure)
+    assert "COSELEC 3" in log.reason
+
+
+def test_the_demo_is_idempotent(story):
+    before = Structure.objects.count()
+    build_demo()
+    assert Structure.objects.count() == before
+
+
+def test_national_scale_stays_within_the_cap(territories, settings):
+    from cnfs.funding.rates import budget_in_force, national_commitments
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    build_demo(scale=0.2)
+    posts, cents = national_commitments()
+    budget = budget_in_force()
+    assert 0 < posts <= budget.posts_cap and cents <= budget.envelope_cents
+    assert Structure.objects.filter(name__startswith="Structure synthétique").count() == 1000
+    assert Session.objects.count() == 2 + 12
