@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "cnfs.committee",
     "cnfs.funding",
     "cnfs.followup",
+    "cnfs.candidates",
+    "cnfs.matching",
+    "cnfs.contracts",
     "cnfs.api",
     "cnfs.web",
     "cnfs.demo",
@@ -144,8 +147,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "cnfs" / "static"]
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files only some people may read (CVs): served by a view that checks the rights.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -157,8 +167,6 @@ STORAGES = {
 # The manifest storage rewrites url() inside the DSFR stylesheet, which would break the
 # published subresource-integrity hashes: the files are served from our own origin anyway.
 DSFR_USE_INTEGRITY_CHECKSUMS = False
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -204,3 +212,6 @@ DSFR_MARK_OPTIONAL_FIELDS = True
 COMMITTEE_OPINION_DELAY_DAYS = int(os.environ.get("COMMITTEE_OPINION_DELAY_DAYS", "30"))
 # Instalments of each post's subsidy: (months after the contract start, share in %).
 FUNDING_SCHEDULE = [(0, 50), (12, 50)]
+
+# Matching (DOMAIN §4.2) and training costs borne by the State per advisor (DOMAIN §4.5).
+TRAINING_COSTS_CENTS = {"training": 480_500, "certification": 32_700, "equipment": 29_700}

@@ -110,11 +110,22 @@ def paid_cents(post: PostFunding) -> int:
     return Payment.objects.filter(instalment__post=post).aggregate(s=Sum("amount_cents"))["s"] or 0
 
 
-@transaction.atomic
 def end_post_funding(post: PostFunding, *, end_date: date, carry: bool, by) -> PostFunding:
-    """A contract ends early: the unspent part of the post's subsidy, pro rata of the days
-    left in the two years, is carried to the next advisor or marked to recover."""
+    """A post's funding ends early (decided by the operator or the national team)."""
     _require_operator_or_national(by)
+    return _end_post_funding(post, end_date=end_date, carry=carry, by=by)
+
+
+def end_post_funding_at_contract_end(post: PostFunding, *, end_date: date, by) -> PostFunding:
+    """Called by the contract end (whose service checked who may end a contract): the
+    unspent part waits for the next advisor on the same post."""
+    return _end_post_funding(post, end_date=end_date, carry=True, by=by)
+
+
+@transaction.atomic
+def _end_post_funding(post: PostFunding, *, end_date: date, carry: bool, by) -> PostFunding:
+    """The unspent part of the subsidy, pro rata of the days left in the two years, is
+    carried to the next advisor or marked to recover."""
     post = PostFunding.objects.select_for_update().get(pk=post.pk)
     if post.status != PostFundingStatus.RUNNING:
         raise ValidationError("Ce financement est déjà terminé.")

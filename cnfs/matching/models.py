@@ -1,0 +1,81 @@
+from django.conf import settings
+from django.db import models
+
+from cnfs.accounts.scope import scope_filter
+from cnfs.common.workflow import Transition, Workflow
+from cnfs.matching.enums import DeclineReason, Origin, ProposalStatus
+
+P = ProposalStatus
+
+PROPOSAL_WORKFLOW = Workflow(
+    Transition("shortlist", {P.PROPOSED}, P.SHORTLISTED, "Présélectionner"),
+    Transition("decline", {P.PROPOSED, P.SHORTLISTED}, P.DECLINED, "Refuser", requires_reason=True),
+    Transition("repropose", {P.DECLINED, P.WITHDRAWN, P.ENDED}, P.PROPOSED, "Proposer à nouveau"),
+    Transition(
+        "request_recruitment", {P.SHORTLISTED}, P.RECRUITMENT_REQUESTED, "Demander le recrutement"
+    ),
+    Transition("back_to_shortlist", {P.RECRUITMENT_REQUESTED}, P.SHORTLISTED, "Recrutement refusé"),
+    Transition("recruit", {P.RECRUITMENT_REQUESTED}, P.RECRUITED, "Valider le recrutement"),
+    Transition("end", {P.RECRUITED}, P.ENDED, "Fin de contrat"),
+    Transition(
+        "withdraw", {P.PROPOSED, P.SHORTLISTED, P.RECRUITMENT_REQUESTED}, P.WITHDRAWN, "Retirer"
+    ),
+)  # fmt: skip
+
+
+class ProposalQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scope_filter(
+            self, user, departement="structure__departement_id",
+            region="structure__departement__region_id", pk="structure_id",
+        )  # fmt: skip
+
+
+class Proposal(models.Model):
+    """A candidate put before a validated structure with open posts (mise en relation)."""
+
+    candidate = models.ForeignKey(
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="proposals"
+    )
+    structure = models.ForeignKey(
+        "structures.Structure", on_delete=models.CASCADE, related_name="proposals"
+    )
+    status = models.CharField(
+        "statut", max_length=24, choices=ProposalStatus.choices, default=P.PROPOSED
+    )
+    origin = models.CharField(
+        "origine", max_length=10, choices=Origin.choices, default=Origin.ENGINE
+    )
+    distance_km = models.FloatField("distance (km)")
+    score = models.FloatField("pertinence", default=0, db_index=True)
+    reasons = models.JSONField("raisons", default=list)
+    decline_reason = models.CharField(
+        "motif du refus", max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    # The candidate's zone_version when declined: a change of zone lets it come back.
+    declined_zone_version = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mise en relation"
+        verbose_name_plural = "mises en relation"
+        ordering = ["structure", "-score"]
+        indexes = [
+            models.Index(fields=["structure", "status", "-score"]),
+            models.Index(fields=["candidate", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "structure"], name="one_proposal_per_pair"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} → {self.structure}"

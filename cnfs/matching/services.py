@@ -1,0 +1,74 @@
+"""What a structure does with its proposals: shortlist, decline, find a candidate by hand."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from cnfs.candidates.models import Candidate
+from cnfs.matching.engine import great_circle_km, unit_vectors
+from cnfs.matching.enums import OPEN_STATUSES, DeclineReason, Origin, ProposalStatus
+from cnfs.matching.models import PROPOSAL_WORKFLOW, Proposal
+from cnfs.structures.perms import can_request_amendment as manages_structure
+
+
+def _require_manager(by, structure):
+    if not manages_structure(by, structure):
+        raise PermissionDenied("Réservé aux gestionnaires de la structure.")
+
+
+@transaction.atomic
+def shortlist(proposal: Proposal, *, by) -> Proposal:
+    _require_manager(by, proposal.structure)
+    PROPOSAL_WORKFLOW.apply(proposal, "shortlist", by=by)
+    return proposal
+
+
+@transaction.atomic
+def decline(proposal: Proposal, *, reason: str, comment: str = "", by) -> Proposal:
+    """Refuse a profile: it never comes back unless the candidate's zone or availability
+    changes."""
+    _require_manager(by, proposal.structure)
+    if reason not in DeclineReason.values:
+        raise ValidationError({"reason": "Choisissez un motif de refus."})
+    label = DeclineReason(reason).label + (f" — {comment}" if comment else "")
+    PROPOSAL_WORKFLOW.apply(
+        proposal, "decline", by=by, reason=label,
+        extra={"decline_reason": reason, "declined_zone_version": proposal.candidate.zone_version},
+    )  # fmt: skip
+    return proposal
+
+
+@transaction.atomic
+def shortlist_manually(structure, candidate: Candidate, *, by) -> Proposal:
+    """A structure shortlists an available candidate it found by search."""
+    _require_manager(by, structure)
+    if not Candidate.objects.matchable().filter(pk=candidate.pk).exists():
+        raise ValidationError("Ce candidat n’est plus disponible.")
+    existing = Proposal.objects.filter(candidate=candidate, structure=structure).first()
+    if existing is not None:
+        if existing.status == ProposalStatus.PROPOSED:
+            return shortlist(existing, by=by)
+        if existing.status in (ProposalStatus.DECLINED, ProposalStatus.WITHDRAWN):
+            PROPOSAL_WORKFLOW.apply(existing, "repropose", by=by, reason="Recherche manuelle")
+            return shortlist(existing, by=by)
+        return existing
+    a = unit_vectors([candidate.commune.latitude], [candidate.commune.longitude])
+    b = unit_vectors([structure.commune.latitude], [structure.commune.longitude])
+    km = round(float(great_circle_km(a, b)[0]), 2)
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(
+                candidate=candidate, structure=structure, origin=Origin.MANUAL,
+                status=ProposalStatus.PROPOSED, distance_km=km, score=0,
+                reasons=[f"À {km:.0f} km", "Trouvé par la structure (recherche)"],
+            )  # fmt: skip
+    except IntegrityError:
+        raise ValidationError("Ce candidat est déjà proposé à votre structure.") from None
+    return shortlist(proposal, by=by)
+
+
+def withdraw_open_proposals(candidate, *, by=None, reason: str, keep=None):
+    """Withdraw the candidate's open proposals (recruited elsewhere, or left)."""
+    for proposal in candidate.proposals.filter(status__in=OPEN_STATUSES).exclude(
+        pk=getattr(keep, "pk", None)
+    ):
+        PROPOSAL_WORKFLOW.apply(proposal, "withdraw", by=by, reason=reason)
