@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cnfs.candidates",
     "cnfs.matching",
     "cnfs.contracts",
+    "cnfs.places",
     "cnfs.api",
     "cnfs.web",
     "cnfs.demo",

@@ -5,6 +5,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from cnfs.accounts.models import RoleAssignment, User
+from cnfs.candidates.models import Candidate
 from cnfs.committee.models import AgendaItem, Session
 from cnfs.structures.enums import LegalType, RequestKind, StructureStatus
 from cnfs.structures.models import PostRequest, Structure
@@ -135,3 +136,21 @@ class UserFactory(DjangoModelFactory):
         self.save()
         for role, scope in extracted or []:
             RoleAssignment.objects.create(user=self, role=role, **scope)
+
+
+class CandidateFactory(DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    first_name = "Sam"
+    last_name = factory.Sequence(lambda n: f"Candidat{n}")
+    email = factory.Sequence(lambda n: f"candidat{n}@exemple.fr")
+    phone = "+33600000000"
+    commune = factory.SubFactory(CommuneFactory)
+    max_distance_km = 20
+    available = True
+    available_from = factory.LazyFunction(date.today)
+    situation = "job_seeker"
+    motivation = "Aider les autres à maîtriser le numérique."
+    consent_at = factory.LazyFunction(timezone.now)
+    email_confirmed_at = factory.LazyFunction(timezone.now)

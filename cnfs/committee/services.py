@@ -235,7 +235,16 @@ def close_session(session: Session, *, by) -> int:
         "session.close", by=by, obj=session, summary=f"{len(items)} décision(s) appliquée(s)"
     )
     transaction.on_commit(lambda: notify_session(session.pk))
+    _refresh_proposals({item.request.structure_id for item in items})
     return len(items)
+
+
+def _refresh_proposals(structure_pks):
+    """Granted posts changed: the proposals of those structures follow."""
+    from cnfs.matching.tasks import refresh_structure_task
+
+    for pk in structure_pks:
+        transaction.on_commit(lambda pk=pk: refresh_structure_task.enqueue(pk))
 
 
 def notify_session(session_pk: int):

@@ -319,6 +319,15 @@ def record_training(
     return training
 
 
+def current_contract(user):
+    """The contract in force of an advisor (``user``), or None."""
+    return (
+        Contract.objects.filter(candidate__user=user, status=ContractStatus.ACTIVE)
+        .select_related("structure")
+        .first()
+    )
+
+
 def late_trainings(today: date | None = None):
     """Trainings whose planned end has passed without completion."""
     today = today or timezone.localdate()

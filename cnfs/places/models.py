@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from cnfs.places.enums import Access, Fees
+
+
+class PlaceQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(visible_on_map=True, active=True)
+
+
+class Place(models.Model):
+    """A place of activity ("lieu", "permanence") where advisors work (DOMAIN §5.1)."""
+
+    name = models.CharField("nom", max_length=200)
+    address = models.CharField("adresse", max_length=250)
+    commune = models.ForeignKey(
+        "territories.Commune", on_delete=models.PROTECT, related_name="places"
+    )
+    latitude = models.FloatField("latitude")
+    longitude = models.FloatField("longitude")
+    siret = models.CharField("SIRET du lieu", max_length=14, blank=True)
+    phone = models.CharField("téléphone (format international)", max_length=20, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    website = models.URLField("site web", blank=True)
+    opening_hours = models.CharField(
+        "horaires (format OpenStreetMap)", max_length=500, blank=True,
+        help_text="Par exemple : Mo-Fr 09:00-12:00,14:00-17:00",
+    )  # fmt: skip
+    access = models.CharField("accès", max_length=12, choices=Access.choices)
+    itinerant = models.BooleanField("itinérant", default=False)
+    services = models.JSONField("services proposés", default=list)
+    publics = models.JSONField("publics accueillis", default=list)
+    fees = models.CharField("tarifs", max_length=30, choices=Fees.choices, default=Fees.FREE)
+    labels = models.JSONField("labels", default=list)
+    visible_on_map = models.BooleanField("visible sur la carte publique", default=True)
+    active = models.BooleanField("actif", default=True)
+    structure = models.ForeignKey(
+        "structures.Structure", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="places",
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lieu d’activité"
+        verbose_name_plural = "lieux d’activité"
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"]),
+            models.Index(fields=["commune"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.commune.name})"
+
+
+class PlaceAdvisor(models.Model):
+    """An advisor working at a place; one main place per advisor."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="advisors")
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="places"
+    )
+    main = models.BooleanField("lieu principal", default=False)
+    shown_publicly = models.BooleanField("nom affiché sur la carte", default=False)
+
+    class Meta:
+        verbose_name = "conseiller du lieu"
+        constraints = [
+            models.UniqueConstraint(fields=["place", "advisor"], name="advisor_once_per_place"),
+            models.UniqueConstraint(
+                fields=["advisor"], condition=Q(main=True), name="one_main_place_per_advisor",
+                violation_error_message="Un conseiller a un seul lieu principal.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.advisor} @ {self.place}"

@@ -1,0 +1,176 @@
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from cnfs.matching import engine, services
+from cnfs.matching.enums import Origin, ProposalStatus
+from cnfs.matching.models import Proposal
+from tests import factories
+
+LONS = (46.6744, 5.5547)
+DOLE = (47.0925, 5.4897)  # ~47 km from Lons
+POLIGNY = (46.8372, 5.7058)  # ~22 km from Lons
+
+
+def commune(insee, point, departement="39", **kwargs):
+    departement = factories.DepartementFactory(code=departement)
+    return factories.CommuneFactory(
+        insee=insee, latitude=point[0], longitude=point[1], departement=departement, **kwargs
+    )
+
+
+@pytest.fixture
+def lons(db):
+    return commune("39300", LONS)
+
+
+@pytest.fixture
+def open_structure(lons):
+    return factories.StructureFactory(validated=True, granted_posts=2, commune=lons)
+
+
+def test_great_circle_distance_is_right():
+    a = engine.unit_vectors([LONS[0]], [LONS[1]])
+    b = engine.unit_vectors([DOLE[0]], [DOLE[1]])
+    assert 46 < engine.great_circle_km(a, b)[0] < 48
+
+
+def test_candidates_within_their_own_distance_are_proposed(open_structure):
+    near = factories.CandidateFactory(commune=commune("39434", POLIGNY), max_distance_km=40)
+    too_far_for_them = factories.CandidateFactory(
+        commune=commune("39198", DOLE), max_distance_km=20
+    )
+    engine.recompute_all()
+    proposed = set(Proposal.objects.values_list("candidate", flat=True))
+    assert proposed == {near.pk}
+    assert too_far_for_them.pk not in proposed
+    proposal = Proposal.objects.get()
+    assert 20 < proposal.distance_km < 24
+    assert proposal.reasons[0].startswith("À 2")
+
+
+def test_overseas_territories_are_closed_worlds(db):
+    guadeloupe = commune("97105", (16.0, -61.73), departement="971")
+    saint_martin = commune("97801", (18.08, -63.05), departement="971", postal_codes="97150")
+    reunion = commune("97411", (-20.88, 55.45), departement="974")
+    mainland = commune("39300", LONS)
+    for place in (guadeloupe, saint_martin, reunion, mainland):
+        factories.StructureFactory(validated=True, commune=place, name=f"S {place.insee}")
+    for place in (guadeloupe, saint_martin, reunion, mainland):
+        factories.CandidateFactory(commune=place, max_distance_km=2000, last_name=place.insee)
+    engine.recompute_all()
+    pairs = set(Proposal.objects.values_list("candidate__commune_id", "structure__commune_id"))
+    assert pairs == {(c, c) for c in ("97105", "97801", "97411", "39300")}
+
+
+def test_the_date_rules(lons):
+    today = timezone.localdate()
+    started = factories.StructureFactory(validated=True, commune=lons, desired_start_date=today)
+    later = factories.StructureFactory(
+        validated=True, commune=lons, desired_start_date=today + timedelta(days=60)
+    )
+    in_a_month = factories.CandidateFactory(commune=lons, available_from=today + timedelta(days=30))
+    engine.recompute_all()
+    assert list(
+        Proposal.objects.filter(candidate=in_a_month).values_list("structure", flat=True)
+    ) == [later.pk]
+    assert not Proposal.objects.filter(structure=started).exists()
+
+
+def test_unavailable_in_post_and_full_structures_are_left_out(open_structure, lons):
+    factories.CandidateFactory(commune=lons, available=False)
+    factories.CandidateFactory(commune=lons, in_post=True)
+    factories.StructureFactory(validated=True, commune=lons, granted_posts=1, occupied_posts=1)
+    engine.recompute_all()
+    assert not Proposal.objects.exists()
+
+
+def test_ranking_favours_former_advisors_and_says_why(open_structure, lons):
+    plain = factories.CandidateFactory(commune=lons)
+    trained = factories.CandidateFactory(commune=lons, former_advisor=True, has_diploma=True)
+    engine.recompute_all()
+    ranked = list(Proposal.objects.filter(structure=open_structure).order_by("-score"))
+    assert [p.candidate for p in ranked] == [trained, plain]
+    assert "Déjà formé(e) : ancien conseiller numérique" in ranked[0].reasons
+
+
+def test_a_declined_proposal_comes_back_only_when_the_zone_changes(open_structure, lons, owner):
+    from cnfs.accounts.enums import Role
+    from cnfs.candidates.services import update_profile
+
+    manager = factories.UserFactory(roles=[(Role.STRUCTURE, {"structure": open_structure})])
+    candidate = factories.CandidateFactory(commune=lons)
+    engine.recompute_all()
+    proposal = Proposal.objects.get()
+    services.decline(proposal, reason="profile", by=manager)
+    engine.recompute_all()
+    assert Proposal.objects.get().status == ProposalStatus.DECLINED
+    update_profile(candidate, by=candidate.user, phone="+33611111111")
+    engine.recompute_all()
+    assert Proposal.objects.get().status == ProposalStatus.DECLINED
+    update_profile(candidate, by=candidate.user, max_distance_km=40)
+    engine.recompute_all()
+    assert Proposal.objects.get().status == ProposalStatus.PROPOSED
+
+
+def test_incremental_refresh_follows_a_profile_change(
+    open_structure, lons, django_capture_on_commit_callbacks
+):
+    from cnfs.candidates.services import update_profile
+
+    candidate = factories.CandidateFactory(commune=commune("39198", DOLE), max_distance_km=20)
+    engine.refresh_structure(open_structure.pk)
+    assert not Proposal.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_profile(candidate, by=None, max_distance_km=100)
+    assert Proposal.objects.filter(candidate=candidate, structure=open_structure).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_profile(candidate, by=None, available=False)
+    assert not Proposal.objects.exists()
+
+
+def test_the_candidate_named_by_the_structure_comes_first(lons):
+    named = factories.CandidateFactory(commune=commune("75056", (48.85, 2.35), departement="75"))
+    structure = factories.StructureFactory(
+        validated=True, commune=lons, identified_candidate=f"{named.first_name} ({named.email})"
+    )
+    factories.CandidateFactory(commune=lons)
+    engine.refresh_structure(structure.pk)
+    first = Proposal.objects.filter(structure=structure).order_by("-score").first()
+    assert first.candidate == named and first.origin == Origin.NAMED
+
+
+def test_sync_reports_and_removes_stale_untouched_proposals(open_structure, lons):
+    candidate = factories.CandidateFactory(commune=lons)
+    assert engine.recompute_all().created == 1
+    assert engine.recompute_all().created == 0
+    candidate.available = False
+    candidate.save()
+    assert engine.recompute_all().removed == 1
+
+
+def test_allowed_pairs_is_vectorised_and_exact():
+    rng = np.random.default_rng(1)
+    n, m = 2000, 300
+    lat_c, lon_c = rng.uniform(43, 50, n), rng.uniform(-1, 7, n)
+    lat_s, lon_s = rng.uniform(43, 50, m), rng.uniform(-1, 7, m)
+    today = np.datetime64("2021-06-01", "D")
+    candidates = engine.CandidateSide(
+        ids=np.arange(n), xyz=engine.unit_vectors(lat_c, lon_c), territory=np.array([""] * n),
+        dates=np.full(n, today), max_km=rng.choice([5, 20, 40, 100], n).astype(float),
+        diploma=np.zeros(n, bool), experience=np.zeros(n, bool), pix=np.zeros(n, int),
+        trained=np.zeros(n, bool), zone_version=np.ones(n, int),
+    )  # fmt: skip
+    structures = engine.Side(
+        ids=np.arange(m), xyz=engine.unit_vectors(lat_s, lon_s), territory=np.array([""] * m),
+        dates=np.full(m, today),
+    )  # fmt: skip
+    pairs = engine.allowed_pairs(candidates, structures, today=today.astype(object))
+    # Brute force over every pair gives the same set.
+    all_km = engine.great_circle_km(
+        np.repeat(candidates.xyz, m, axis=0), np.tile(structures.xyz, (n, 1))
+    ).reshape(n, m)
+    expected = set(zip(*np.nonzero(all_km <= candidates.max_km[:, None]), strict=True))
+    assert set(zip(pairs.candidate, pairs.structure, strict=True)) == expected
