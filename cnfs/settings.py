@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cnfs.matching",
     "cnfs.contracts",
     "cnfs.places",
+    "cnfs.activity",
     "cnfs.api",
     "cnfs.web",
     "cnfs.demo",
