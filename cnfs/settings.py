@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cnfs.contracts",
     "cnfs.places",
     "cnfs.activity",
+    "cnfs.stats",
     "cnfs.api",
     "cnfs.web",
     "cnfs.demo",

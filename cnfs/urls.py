@@ -11,6 +11,12 @@ urlpatterns = [
     path("comite/", include("cnfs.committee.urls")),
     path("financement/", include("cnfs.funding.urls")),
     path("suivi/", include("cnfs.followup.urls")),
+    path("candidats/", include("cnfs.candidates.urls")),
+    path("recrutement/", include("cnfs.matching.urls")),
+    path("lieux/", include("cnfs.places.urls")),
+    path("conseillers/", include("cnfs.contracts.urls")),
+    path("activite/", include("cnfs.activity.urls")),
+    path("statistiques-activite/", include("cnfs.stats.urls")),
     path("api/v1/", api.urls),
     path("gestion/", admin.site.urls),
 ]

@@ -1,8 +1,12 @@
 from ninja import NinjaAPI
 
+from cnfs.activity.api import router as activity_router
 from cnfs.api.auth import install_error_handlers
+from cnfs.candidates.api import router as candidates_router
 from cnfs.committee.api import router as committee_router
+from cnfs.contracts.api import router as recruitments_router
 from cnfs.followup.api import router as followup_router
+from cnfs.matching.api import router as matching_router
 from cnfs.structures.api import router as structures_router
 from cnfs.territories.api import router as territories_router
 
@@ -11,7 +15,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "API de la plateforme Conseiller numérique France Services. Les données publiques "
-        "et le dépôt d’une candidature de structure sont accessibles sans authentification.\n\n"
+        "et le dépôt d’une candidature de structure ou de candidat sont accessibles sans "
+        "authentification.\n\n"
         "Les autres points d’accès utilisent la session de la plateforme (cookie `sessionid`, "
         "obtenu en se connectant au site) et le rôle actif choisi dans cette session : un "
         "objet hors de votre périmètre répond 404, une action interdite à votre rôle 403, "
@@ -28,3 +33,7 @@ api.add_router("/", territories_router)
 api.add_router("/structures", structures_router)
 api.add_router("/committee", committee_router)
 api.add_router("/territories", followup_router)
+api.add_router("/candidates", candidates_router)
+api.add_router("/", matching_router)
+api.add_router("/recruitments", recruitments_router)
+api.add_router("/activity", activity_router)

@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from cnfs.accounts import services as accounts
 from cnfs.accounts.enums import Role
+from cnfs.accounts.models import RoleAssignment
 from cnfs.candidates.enums import CandidateStatus
 from cnfs.candidates.models import CV_MAX_BYTES, Candidate, CandidateCount
+from cnfs.candidates.perms import can_edit_profile
 from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
 
@@ -25,6 +27,16 @@ PROFILE_FIELDS = ZONE_FIELDS | {
     "phone", "situation", "has_diploma", "diploma_name", "has_experience", "motivation",
     "pix_level", "pix_use", "pix_communication", "pix_creation",
 }  # fmt: skip
+DUPLICATE_EMAIL_ERROR = (
+    "Une candidature active existe déjà pour cette adresse e-mail : connectez-vous à votre "
+    "espace candidat pour la mettre à jour (ou suivez le lien de confirmation reçu par e-mail)."
+)
+
+
+def _require_editor(by, candidate):
+    """``by=None`` is the platform itself (tasks, commands); a person must be allowed."""
+    if by is not None and not can_edit_profile(by, candidate):
+        raise PermissionDenied("Seul le candidat ou l’équipe nationale modifie ce dossier.")
 
 
 def check_cv(upload):
@@ -63,6 +75,8 @@ def candidate_from_token(token: str):
 def submit_candidate(*, cv=None, **data) -> Candidate:
     candidate = Candidate(**data, consent_at=timezone.now(), cv_token=secrets.token_hex(8))
     candidate.email = candidate.email.strip().lower()
+    if Candidate.objects.filter(email=candidate.email, status=CandidateStatus.ACTIVE).exists():
+        raise ValidationError({"email": DUPLICATE_EMAIL_ERROR})
     if cv is not None:
         check_cv(cv)
     candidate.full_clean(exclude=["cv", "user"])
@@ -90,6 +104,8 @@ def confirm_email(candidate: Candidate) -> bool:
         candidate.email, first_name=candidate.first_name, last_name=candidate.last_name
     )
     accounts.grant_role(user, Role.CANDIDATE)
+    # A person who withdrew and applies again: the account follows the new application.
+    Candidate.objects.filter(user=user).exclude(pk=candidate.pk).update(user=None)
     Candidate.objects.filter(pk=candidate.pk).update(user=user)
     audit.record("candidate.confirm", obj=candidate, summary="Adresse e-mail confirmée")
     _refresh_proposals(candidate.pk)
@@ -101,6 +117,7 @@ def update_profile(candidate: Candidate, *, by, cv=None, remove_cv=False, **chan
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:
         raise TypeError(f"Champs non modifiables : {sorted(unknown)}")
+    _require_editor(by, candidate)
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     moved = {f for f in ZONE_FIELDS & set(changes) if getattr(candidate, f) != changes[f]}
     for field, value in changes.items():
@@ -132,6 +149,12 @@ def withdraw(candidate: Candidate, *, by) -> Candidate:
     """Leave the programme: no more proposals; the data stays until deleted."""
     from cnfs.matching.services import withdraw_open_proposals
 
+    _require_editor(by, candidate)
+    if candidate.in_post:
+        raise ValidationError(
+            "Vous êtes en poste comme conseiller numérique : votre candidature ne peut être "
+            "retirée tant que dure votre contrat."
+        )
     Candidate.objects.filter(pk=candidate.pk).update(
         status=CandidateStatus.WITHDRAWN, available=False
     )
@@ -144,10 +167,12 @@ def withdraw(candidate: Candidate, *, by) -> Candidate:
 @transaction.atomic
 def erase(candidate: Candidate, *, by):
     """Delete the application: personal data erased, only an anonymous count is kept."""
-    if candidate.contracts.exists():
+    _require_editor(by, candidate)
+    if candidate.in_post or candidate.contracts.exists():
         raise ValidationError(
             "Un conseiller recruté ne peut supprimer son dossier : ses contrats restent "
-            "archivés le temps légal. Retirez la candidature à la place."
+            "archivés le temps légal."
+            + ("" if candidate.in_post else " Retirez la candidature à la place.")
         )
     month = timezone.localdate().replace(day=1)
     CandidateCount.objects.get_or_create(month=month)
@@ -158,6 +183,17 @@ def erase(candidate: Candidate, *, by):
     audit.record("candidate.erase", by=by, summary="Candidature supprimée (données effacées)")
     candidate.delete()
     if user is not None:
-        user.roles.filter(role=Role.CANDIDATE).delete()
-        if not user.roles.exists():
-            user.delete()
+        # Query the table: the request's user may hold a prefetched (stale) list of roles.
+        RoleAssignment.objects.filter(user=user, role=Role.CANDIDATE).delete()
+        if not RoleAssignment.objects.filter(user=user).exists():
+            _anonymise_account(user)
+
+
+def _anonymise_account(user):
+    """Close the account and blank its personal data. The row stays: the append-only journal
+    refers to it (deleting would have to null the journal's actor, which it refuses)."""
+    user.set_unusable_password()
+    type(user).objects.filter(pk=user.pk).update(
+        email=f"compte-supprime-{user.pk}@invalid", first_name="", last_name="",
+        is_active=False, password=user.password,
+    )  # fmt: skip

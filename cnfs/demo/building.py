@@ -14,9 +14,11 @@ from django.utils import timezone
 from cnfs.accounts.enums import Role
 from cnfs.accounts.models import User
 from cnfs.accounts.services import grant_role
+from cnfs.candidates.models import Candidate
 from cnfs.committee import services as committee
 from cnfs.committee.enums import Decision, SessionStatus
 from cnfs.committee.models import AgendaItem, Session
+from cnfs.contracts.models import Contract
 from cnfs.demo.seeds import (
     DEMO_DOMAIN,
     DEMO_PASSWORD,
@@ -26,6 +28,7 @@ from cnfs.demo.seeds import (
     LATER_SESSION,
 )
 from cnfs.funding.rates import rate_cents
+from cnfs.funding.services import add_years
 from cnfs.structures import services as structures
 from cnfs.structures.enums import LegalType, Opinion, RequestKind, RequestStatus, StructureStatus
 from cnfs.structures.models import PostRequest, Structure
@@ -138,6 +141,80 @@ def seed_manager_roles(story: dict):
     grant_role(story["multi"], Role.STRUCTURE, structure=jura[1])
 
 
+FIRST_NAMES = [
+    "Camille", "Léa", "Hugo", "Inès", "Lucas", "Manon", "Nathan", "Chloé", "Théo", "Sarah",
+    "Louis", "Emma", "Jules", "Zoé", "Noah", "Jade", "Adam", "Lina", "Paul", "Alice",
+]  # fmt: skip
+LAST_NAMES = [
+    "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau",
+    "Laurent", "Simon", "Michel", "Lefebvre", "Leroy", "Roux", "David", "Bertrand", "Morel",
+]  # fmt: skip
+
+
+def _candidate(n: int, commune, *, user=None, **fields) -> Candidate:
+    first, last = FIRST_NAMES[n % len(FIRST_NAMES)], LAST_NAMES[n % len(LAST_NAMES)]
+    email = user.email if user else f"candidat-{n:03d}@{DEMO_DOMAIN}"
+    return Candidate.objects.create(
+        user=user, first_name=user.first_name if user else first,
+        last_name=user.last_name if user else last, email=email, phone="+33600000000",
+        commune=commune, max_distance_km=fields.pop("max_distance_km", 40),
+        available_from=fields.pop("available_from", date(2021, 4, 1)),
+        situation=fields.pop("situation", "job_seeker"),
+        motivation="Je souhaite aider chacun à devenir autonome avec le numérique.",
+        consent_at=timezone.now(), email_confirmed_at=timezone.now(), **fields,
+    )  # fmt: skip
+
+
+def seed_recruitment_story(story: dict):
+    """The Jura's 13 advisors recruited by its 9 structures, trained and operational at the
+    end of September 2021 (seeds); candidates around the seeds' structures."""
+    from cnfs.contracts import services as contracts
+    from cnfs.matching import engine
+    from cnfs.matching.services import shortlist_manually
+
+    jura = story["jura"]
+    if Contract.objects.filter(structure__in=jura).exists():
+        return
+    national = _as(story["national"], Role.NATIONAL)
+    n = 0
+    for structure, (_, _, _, posts) in zip(jura, JURA_STRUCTURES, strict=True):
+        manager = _as(structure.managers.order_by("pk").first().user, Role.STRUCTURE)
+        for _ in range(posts):
+            n += 1
+            if n == 1:
+                user = User.objects.get(email=f"conseiller@{DEMO_DOMAIN}")
+            else:
+                first, last = FIRST_NAMES[n], LAST_NAMES[n]
+                user = _user(f"conseiller-jura-{n:02d}", first, last)
+            grant_role(user, Role.CANDIDATE)
+            candidate = _candidate(n, structure.commune, user=user, has_diploma=n % 3 == 0)
+            proposal = shortlist_manually(structure, candidate, by=manager)
+            start = date(2021, 4, 12) + timedelta(days=7 * (n % 4))
+            contract = contracts.request_recruitment(
+                proposal, kind="cdd", start_date=start, end_date=add_years(start, 2),
+                weekly_hours=35, salary_cents=1_750_00, by=manager,
+            )  # fmt: skip
+            contract = contracts.validate_recruitment(contract, by=national)
+            level = 1 + n % 3
+            contracts.record_training(
+                contract.training, positioning_level=level,
+                organisation="Campus numérique du Jura (ECLA)",
+                start_date=start + timedelta(days=14), end_date=date(2021, 9, 30),
+                completed_on=date(2021, 9, 30), certified=True, certified_on=date(2021, 11, 18),
+                by=national,
+            )  # fmt: skip
+    # Candidates still looking: around Lons, Dole and the Hautes-Alpes; the demo candidate.
+    communes = [c.commune for c in jura[:3]] + [
+        Commune.objects.get(pk=insee) for insee in ("05061", "05023", "05179")
+    ]
+    for k in range(18):
+        _candidate(100 + k, communes[k % len(communes)], max_distance_km=[20, 40, 100][k % 3],
+                   has_experience=k % 2 == 0, pix_level=1 + k % 3)  # fmt: skip
+    demo = User.objects.get(email=f"candidat@{DEMO_DOMAIN}")
+    _candidate(0, jura[0].commune, user=demo, max_distance_km=40, pix_level=2)
+    engine.recompute_all()
+
+
 DEMO_ACCOUNTS = [
     ("Équipe nationale (ANCT)", "anct"),
     ("Préfecture du Jura", "prefecture-jura"),
@@ -149,7 +226,7 @@ DEMO_ACCOUNTS = [
     ("Plusieurs rôles (conseiller + structure)", "multi-roles"),
 ]
 
-STEPS = [seed_users, seed_committee_story, seed_manager_roles]
+STEPS = [seed_users, seed_committee_story, seed_manager_roles, seed_recruitment_story]
 
 
 # --- National scale (bulk inserts, no e-mails, no per-row services) -----------------------
@@ -263,7 +340,38 @@ def seed_synthetic_committee(rng: random.Random, scale: float):
     AgendaItem.objects.bulk_create(items, batch_size=1000)
 
 
-SCALE_STEPS = [seed_synthetic_committee]
+SCALE_CANDIDATES = 50_000
+
+
+def seed_synthetic_candidates(rng: random.Random, scale: float):
+    """``50,000 × scale`` candidates spread like the population (bulk insert; the proposals
+    are computed by ``manage.py recompute_proposals``)."""
+    count = int(SCALE_CANDIDATES * scale)
+    if Candidate.objects.filter(email__startswith="synthetique-").exists() or count == 0:
+        return
+    communes = list(Commune.objects.filter(population__gt=0).values_list("insee", "population"))
+    picked = rng.choices([c[0] for c in communes], weights=[c[1] for c in communes], k=count)
+    distances = [5, 10, 15, 20, 20, 40, 40, 100, 2000]
+    now = timezone.now()
+    Candidate.objects.bulk_create(
+        (
+            Candidate(
+                first_name=rng.choice(FIRST_NAMES), last_name=rng.choice(LAST_NAMES),
+                email=f"synthetique-{i:05d}@{DEMO_DOMAIN}", commune_id=insee,
+                max_distance_km=rng.choice(distances), available=rng.random() < 0.8,
+                available_from=date(2021, 1, 1) + timedelta(days=rng.randint(0, 500)),
+                situation=rng.choice(["job_seeker", "job_seeker", "employed", "in_training"]),
+                has_diploma=rng.random() < 0.2, has_experience=rng.random() < 0.3,
+                pix_level=rng.choice([None, 1, 2, 3]), motivation="Candidature synthétique.",
+                consent_at=now, email_confirmed_at=now,
+            )
+            for i, insee in enumerate(picked)
+        ),
+        batch_size=2000,
+    )  # fmt: skip
+
+
+SCALE_STEPS = [seed_synthetic_committee, seed_synthetic_candidates]
 
 
 @transaction.atomic

@@ -2,12 +2,32 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cnfs.accounts.enums import Role
+from cnfs.accounts.scope import active_role, scope_filter
 from cnfs.places.enums import Access, Fees
 
 
 class PlaceQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visible_on_map=True, active=True)
+
+    def visible_to(self, user):
+        """The places ``user`` may see in his or her active role: an advisor, those where
+        he or she works and those of the employing structure."""
+        role = active_role(user)
+        if role is not None and role.kind == Role.ADVISOR:
+            from cnfs.contracts.enums import ContractStatus
+            from cnfs.contracts.models import Contract
+
+            employer = Contract.objects.filter(
+                candidate__user=user, status=ContractStatus.ACTIVE
+            ).values("structure_id")
+            works_at = PlaceAdvisor.objects.filter(advisor=user).values("place_id")
+            return self.filter(Q(pk__in=works_at) | Q(structure__in=employer))
+        return scope_filter(
+            self, user, departement="commune__departement_id", region="commune__region_id",
+            pk="structure_id", national_only=True,
+        )  # fmt: skip
 
 
 class Place(models.Model):

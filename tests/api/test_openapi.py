@@ -8,6 +8,9 @@ ENDPOINTS = {
     ("post", "/api/v1/committee/items/{item_id}/decision"),
     ("get", "/api/v1/territories/figures"),
     ("get", "/api/v1/communes"),
+    ("post", "/api/v1/candidates/applications"),
+    ("get", "/api/v1/structures/{structure_id}/proposals"),
+    ("get", "/api/v1/recruitments"),
 }
 
 
@@ -31,4 +34,8 @@ def test_every_endpoint_is_documented_in_french(client, db):
 
 def test_only_the_public_endpoints_need_no_session(client, db):
     public = {key for key, op in operations(client).items() if not op.get("security")}
-    assert public == {("post", "/api/v1/structures/applications"), ("get", "/api/v1/communes")}
+    assert public == {
+        ("post", "/api/v1/structures/applications"),
+        ("post", "/api/v1/candidates/applications"),
+        ("get", "/api/v1/communes"),
+    }

@@ -6,75 +6,176 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('structures', '0001_initial'),
-        ('territories', '0001_initial'),
+        ("structures", "0001_initial"),
+        ("territories", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Place',
+            name="Place",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('address', models.CharField(max_length=250, verbose_name='adresse')),
-                ('latitude', models.FloatField(verbose_name='latitude')),
-                ('longitude', models.FloatField(verbose_name='longitude')),
-                ('siret', models.CharField(blank=True, max_length=14, verbose_name='SIRET du lieu')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='téléphone (format international)')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('opening_hours', models.CharField(blank=True, help_text='Par exemple : Mo-Fr 09:00-12:00,14:00-17:00', max_length=500, verbose_name='horaires (format OpenStreetMap)')),
-                ('access', models.CharField(choices=[('walk_in', 'Accès libre'), ('appointment', 'Sur rendez-vous'), ('not_public', 'Non ouvert au public')], max_length=12, verbose_name='accès')),
-                ('itinerant', models.BooleanField(default=False, verbose_name='itinérant')),
-                ('services', models.JSONField(default=list, verbose_name='services proposés')),
-                ('publics', models.JSONField(default=list, verbose_name='publics accueillis')),
-                ('fees', models.CharField(choices=[('Gratuit', 'Gratuit'), ('Gratuit sous condition', 'Gratuit sous condition'), ('Payant', 'Payant')], default='Gratuit', max_length=30, verbose_name='tarifs')),
-                ('labels', models.JSONField(default=list, verbose_name='labels')),
-                ('visible_on_map', models.BooleanField(default=True, verbose_name='visible sur la carte publique')),
-                ('active', models.BooleanField(default=True, verbose_name='actif')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='places', to='territories.commune')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('structure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='places', to='structures.structure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("address", models.CharField(max_length=250, verbose_name="adresse")),
+                ("latitude", models.FloatField(verbose_name="latitude")),
+                ("longitude", models.FloatField(verbose_name="longitude")),
+                (
+                    "siret",
+                    models.CharField(blank=True, max_length=14, verbose_name="SIRET du lieu"),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="téléphone (format international)"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("website", models.URLField(blank=True, verbose_name="site web")),
+                (
+                    "opening_hours",
+                    models.CharField(
+                        blank=True,
+                        help_text="Par exemple : Mo-Fr 09:00-12:00,14:00-17:00",
+                        max_length=500,
+                        verbose_name="horaires (format OpenStreetMap)",
+                    ),
+                ),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("walk_in", "Accès libre"),
+                            ("appointment", "Sur rendez-vous"),
+                            ("not_public", "Non ouvert au public"),
+                        ],
+                        max_length=12,
+                        verbose_name="accès",
+                    ),
+                ),
+                ("itinerant", models.BooleanField(default=False, verbose_name="itinérant")),
+                ("services", models.JSONField(default=list, verbose_name="services proposés")),
+                ("publics", models.JSONField(default=list, verbose_name="publics accueillis")),
+                (
+                    "fees",
+                    models.CharField(
+                        choices=[
+                            ("Gratuit", "Gratuit"),
+                            ("Gratuit sous condition", "Gratuit sous condition"),
+                            ("Payant", "Payant"),
+                        ],
+                        default="Gratuit",
+                        max_length=30,
+                        verbose_name="tarifs",
+                    ),
+                ),
+                ("labels", models.JSONField(default=list, verbose_name="labels")),
+                (
+                    "visible_on_map",
+                    models.BooleanField(default=True, verbose_name="visible sur la carte publique"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="actif")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="places",
+                        to="territories.commune",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "structure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="places",
+                        to="structures.structure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lieu d’activité',
-                'verbose_name_plural': 'lieux d’activité',
-                'ordering': ['name'],
+                "verbose_name": "lieu d’activité",
+                "verbose_name_plural": "lieux d’activité",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PlaceAdvisor',
+            name="PlaceAdvisor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('main', models.BooleanField(default=False, verbose_name='lieu principal')),
-                ('shown_publicly', models.BooleanField(default=False, verbose_name='nom affiché sur la carte')),
-                ('advisor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='places', to=settings.AUTH_USER_MODEL)),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='advisors', to='places.place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("main", models.BooleanField(default=False, verbose_name="lieu principal")),
+                (
+                    "shown_publicly",
+                    models.BooleanField(default=False, verbose_name="nom affiché sur la carte"),
+                ),
+                (
+                    "advisor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="places",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="advisors",
+                        to="places.place",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'conseiller du lieu',
+                "verbose_name": "conseiller du lieu",
             },
         ),
         migrations.AddIndex(
-            model_name='place',
-            index=models.Index(fields=['latitude', 'longitude'], name='places_plac_latitud_09f61a_idx'),
+            model_name="place",
+            index=models.Index(
+                fields=["latitude", "longitude"], name="places_plac_latitud_09f61a_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='place',
-            index=models.Index(fields=['commune'], name='places_plac_commune_9c2cda_idx'),
+            model_name="place",
+            index=models.Index(fields=["commune"], name="places_plac_commune_9c2cda_idx"),
         ),
         migrations.AddConstraint(
-            model_name='placeadvisor',
-            constraint=models.UniqueConstraint(fields=('place', 'advisor'), name='advisor_once_per_place'),
+            model_name="placeadvisor",
+            constraint=models.UniqueConstraint(
+                fields=("place", "advisor"), name="advisor_once_per_place"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='placeadvisor',
-            constraint=models.UniqueConstraint(condition=models.Q(('main', True)), fields=('advisor',), name='one_main_place_per_advisor', violation_error_message='Un conseiller a un seul lieu principal.'),
+            model_name="placeadvisor",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("main", True)),
+                fields=("advisor",),
+                name="one_main_place_per_advisor",
+                violation_error_message="Un conseiller a un seul lieu principal.",
+            ),
         ),
     ]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from cnfs.contracts import views
+
+app_name = "contracts"
+
+urlpatterns = [
+    path("", views.advisors, name="advisors"),
+    path("recrutements/", views.to_validate, name="to_validate"),
+    path("recrutements/<int:pk>/valider/", views.validate, name="validate"),
+    path("recrutements/<int:pk>/refuser/", views.reject, name="reject"),
+    path("formation/<int:pk>/", views.training_record, name="training"),
+    path("postes-sans-candidats/", views.shortage, name="shortage"),
+]

@@ -1,0 +1,23 @@
+"""Proposals, read-only: every change goes through the matching services (workflow, log)."""
+
+from django.contrib import admin
+
+from cnfs.matching.models import Proposal
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "structure", "status", "origin", "distance_km", "score"]
+    list_filter = ["status", "origin", "decline_reason"]
+    list_select_related = ["candidate", "structure"]
+    search_fields = ["structure__name", "structure__siret", "candidate__email"]
+    raw_id_fields = ["candidate", "structure", "updated_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,66 @@
+from datetime import timedelta
+
+import pytest
+from django.core.files.storage import storages
+from django.utils import timezone
+
+from cnfs.accounts.enums import Role
+from cnfs.candidates.models import Candidate
+from tests import factories
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path, monkeypatch):
+    """CVs go to a temporary private folder (the field keeps the storage built at import)."""
+    root = tmp_path / "private"
+    settings.PRIVATE_MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root, "base_url": None},
+        },
+    }
+    monkeypatch.setattr(Candidate._meta.get_field("cv"), "storage", storages["private"])
+    return root
+
+
+@pytest.fixture
+def dole(jura):
+    return factories.CommuneFactory(
+        insee="39198", name="Dole", search_name="dole", postal_codes="39100", departement=jura,
+        latitude=47.0925, longitude=5.4897,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def application_data(dole):
+    """A complete, valid application as the public form posts it."""
+    return {
+        "first_name": "Léa",
+        "last_name": "Girard",
+        "email": "Lea.Girard@exemple.fr",
+        "phone": "06 12 34 56 78",
+        "commune": dole.label,
+        "max_distance_km": "40",
+        "available_from": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        "situation": "job_seeker",
+        "has_diploma": "True",
+        "diploma_name": "Titre professionnel Responsable d’espace de médiation numérique",
+        "has_experience": "False",
+        "motivation": "Aider les habitants de mon territoire à devenir autonomes en ligne.",
+        "pix_level": "2",
+        "pix_use": "64",
+        "pix_communication": "",
+        "pix_creation": "",
+        "consent": "on",
+    }
+
+
+@pytest.fixture
+def candidate(dole):
+    """A confirmed candidate with an account."""
+    user = factories.UserFactory(roles=[(Role.CANDIDATE, {})])
+    return factories.CandidateFactory(user=user, email=user.email, commune=dole)
