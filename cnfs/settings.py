@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "cnfs.places",
     "cnfs.activity",
     "cnfs.stats",
+    "cnfs.partners",
+    "cnfs.publicpages",
+    "cnfs.opendata",
+    "cnfs.public",
     "cnfs.api",
     "cnfs.web",
     "cnfs.demo",
@@ -218,3 +222,10 @@ FUNDING_SCHEDULE = [(0, 50), (12, 50)]
 
 # Matching (DOMAIN §4.2) and training costs borne by the State per advisor (DOMAIN §4.5).
 TRAINING_COSTS_CENTS = {"training": 480_500, "certification": 32_700, "equipment": 29_700}
+# Each structure sees its best-ranked proposals (the periodic full recomputation trims).
+MATCHING_PROPOSALS_PER_STRUCTURE = int(os.environ.get("MATCHING_PROPOSALS_PER_STRUCTURE", "200"))
+# Behind the reverse proxy, the client address is the one it forwards (API rate limits).
+NINJA_NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+# Public map: département outlines are the base layer; a tile layer is optional.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")

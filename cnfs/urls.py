@@ -6,7 +6,9 @@ from cnfs.api.urls import api
 urlpatterns = [
     path("", include("cnfs.web.urls")),
     path("compte/", include("cnfs.accounts.urls")),
-    path("territoires/", include("cnfs.territories.urls")),
+    path("", include("cnfs.territories.urls")),
+    path("donnees/", include("cnfs.opendata.urls")),
+    path("carte/", include("cnfs.public.urls")),
     path("structures/", include("cnfs.structures.urls")),
     path("comite/", include("cnfs.committee.urls")),
     path("financement/", include("cnfs.funding.urls")),
@@ -17,6 +19,7 @@ urlpatterns = [
     path("conseillers/", include("cnfs.contracts.urls")),
     path("activite/", include("cnfs.activity.urls")),
     path("statistiques-activite/", include("cnfs.stats.urls")),
+    path("partenaires/", include("cnfs.partners.urls")),
     path("api/v1/", api.urls),
     path("gestion/", admin.site.urls),
 ]

@@ -7,6 +7,8 @@ from cnfs.committee.api import router as committee_router
 from cnfs.contracts.api import router as recruitments_router
 from cnfs.followup.api import router as followup_router
 from cnfs.matching.api import router as matching_router
+from cnfs.partners import auth as partners_auth
+from cnfs.partners.api import router as partners_router
 from cnfs.structures.api import router as structures_router
 from cnfs.territories.api import router as territories_router
 
@@ -29,6 +31,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 install_error_handlers(api)
+partners_auth.install_error_handlers(api)
 api.add_router("/", territories_router)
 api.add_router("/structures", structures_router)
 api.add_router("/committee", committee_router)
@@ -37,3 +40,4 @@ api.add_router("/candidates", candidates_router)
 api.add_router("/", matching_router)
 api.add_router("/recruitments", recruitments_router)
 api.add_router("/activity", activity_router)
+api.add_router("/partners", partners_router)

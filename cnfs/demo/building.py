@@ -29,6 +29,7 @@ from cnfs.demo.seeds import (
 )
 from cnfs.funding.rates import rate_cents
 from cnfs.funding.services import add_years
+from cnfs.publicpages.demo import seed_territory_contacts
 from cnfs.structures import services as structures
 from cnfs.structures.enums import LegalType, Opinion, RequestKind, RequestStatus, StructureStatus
 from cnfs.structures.models import PostRequest, Structure
@@ -226,7 +227,13 @@ DEMO_ACCOUNTS = [
     ("Plusieurs rôles (conseiller + structure)", "multi-roles"),
 ]
 
-STEPS = [seed_users, seed_committee_story, seed_manager_roles, seed_recruitment_story]
+STEPS = [
+    seed_users,
+    seed_committee_story,
+    seed_manager_roles,
+    seed_recruitment_story,
+    seed_territory_contacts,
+]
 
 
 # --- National scale (bulk inserts, no e-mails, no per-row services) -----------------------

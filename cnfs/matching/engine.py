@@ -131,20 +131,28 @@ class Pairs:
     candidate: np.ndarray  # indexes into the candidate side
     structure: np.ndarray  # indexes into the structure side
     km: np.ndarray
+    score: np.ndarray
 
 
 def allowed_pairs(candidates: CandidateSide, structures: Side, today: date | None = None) -> Pairs:
-    """Every (candidate, structure) pair the rules allow."""
-    empty = Pairs(np.empty(0, int), np.empty(0, int), np.empty(0))
+    """Every (candidate, structure) pair the rules allow, with its score.
+
+    Candidates are grouped by their maximum distance (a handful of values): one k-d tree
+    per group, and scipy returns all the pairs within that distance as arrays.
+    """
+    empty = np.empty(0, dtype=np.int64)
     if not len(candidates) or not len(structures):
-        return empty
-    tree = cKDTree(structures.xyz)
-    found = tree.query_ball_point(candidates.xyz, r=chord(candidates.max_km) + 1e-12)
-    counts = np.fromiter((len(f) for f in found), dtype=np.int64, count=len(found))
-    if not counts.sum():
-        return empty
-    ci = np.repeat(np.arange(len(candidates)), counts)
-    si = np.fromiter((s for f in found for s in f), dtype=np.int64, count=int(counts.sum()))
+        return Pairs(empty, empty, np.empty(0), np.empty(0))
+    structure_tree = cKDTree(structures.xyz)
+    found_c, found_s = [empty], [empty]
+    for km in np.unique(candidates.max_km):
+        group = np.nonzero(candidates.max_km == km)[0]
+        pairs = cKDTree(candidates.xyz[group]).sparse_distance_matrix(
+            structure_tree, max_distance=float(chord(km)) + 1e-12, output_type="ndarray"
+        )
+        found_c.append(group[pairs["i"]])
+        found_s.append(pairs["j"].astype(np.int64))
+    ci, si = np.concatenate(found_c), np.concatenate(found_s)
     km = great_circle_km(candidates.xyz[ci], structures.xyz[si])
     today64 = np.datetime64(today or timezone.localdate(), "D")
     start = structures.dates[si]
@@ -155,31 +163,48 @@ def allowed_pairs(candidates: CandidateSide, structures: Side, today: date | Non
         & (candidates.territory[ci] == structures.territory[si])
         & (candidates.dates[ci] <= deadline)
     )
-    return Pairs(ci[keep], si[keep], km[keep])
+    ci, si, km = ci[keep], si[keep], km[keep]
+    return Pairs(ci, si, km, scores(candidates, ci, km, today64))
 
 
-def score_and_reasons(c: CandidateSide, i: int, km: float, today64) -> tuple[float, list[str]]:
+def scores(c: CandidateSide, ci: np.ndarray, km: np.ndarray, today64) -> np.ndarray:
+    """Pertinence: closeness, then what makes an advisor operational sooner."""
+    return np.round(
+        40 * (1 - np.minimum(km, 100) / 100)
+        + 25 * c.trained[ci]
+        + 20 * c.diploma[ci]
+        + 15 * c.experience[ci]
+        + 5 * c.pix[ci]
+        + 10 * (c.dates[ci] <= today64),
+        2,
+    )
+
+
+def reasons_for(c: CandidateSide, i: int, km: float, today64) -> list[str]:
+    """Why the structure sees this candidate, in words."""
     reasons = [f"À {km:.0f} km" if km >= 1 else "À moins d’1 km"]
-    score = 40 * (1 - min(km, 100) / 100)
     if c.trained[i]:
-        score += 25
         reasons.append("Déjà formé(e) : ancien conseiller numérique")
     if c.diploma[i]:
-        score += 20
         reasons.append("Diplômé(e) en médiation numérique")
     if c.experience[i]:
-        score += 15
         reasons.append("Expérience en médiation numérique")
     if c.pix[i]:
-        score += 5 * c.pix[i]
         reasons.append(f"Compétences numériques : niveau Pix {c.pix[i]}")
     if c.dates[i] <= today64:
-        score += 10
         reasons.append("Disponible dès maintenant")
     else:
-        day = c.dates[i].astype(date)
-        reasons.append(f"Disponible le {day:%d/%m/%Y}")
-    return round(score, 2), reasons
+        reasons.append(f"Disponible le {c.dates[i].astype(date):%d/%m/%Y}")
+    return reasons
+
+
+def best_per_structure(pairs: Pairs, limit: int) -> np.ndarray:
+    """Indexes of the ``limit`` best-ranked pairs of each structure."""
+    order = np.lexsort((-pairs.score, pairs.structure))
+    grouped = pairs.structure[order]
+    first = np.searchsorted(grouped, grouped, side="left")
+    rank = np.arange(len(order)) - first
+    return order[rank < limit]
 
 
 @dataclass
@@ -189,22 +214,60 @@ class SyncReport:
     reproposed: int = 0
     removed: int = 0
 
+    def add(self, other: "SyncReport"):
+        self.created += other.created
+        self.updated += other.updated
+        self.reproposed += other.reproposed
+        self.removed += other.removed
+
+
+def _kept_for_one_candidate(pairs: Pairs, structures: Side, candidate_pk: int, limit: int):
+    """A candidate enters a structure's list if it has room or ranks above its last one."""
+    from django.db.models import Count, Min
+
+    if not len(pairs.structure):
+        return np.empty(0, dtype=np.int64)
+    ids = structures.ids[pairs.structure]
+    standing = {
+        row["structure_id"]: (row["n"], row["lowest"])
+        for row in Proposal.objects.filter(
+            structure_id__in=ids.tolist(), status=ProposalStatus.PROPOSED, origin=Origin.ENGINE
+        )
+        .exclude(candidate_id=candidate_pk)
+        .values("structure_id")
+        .annotate(n=Count("id"), lowest=Min("score"))
+        .order_by()
+    }  # fmt: skip
+    keep = [
+        k for k, (sid, score) in enumerate(zip(ids.tolist(), pairs.score.tolist(), strict=True))
+        if standing.get(sid, (0, 0))[0] < limit or score > standing[sid][1]
+    ]  # fmt: skip
+    return np.array(keep, dtype=np.int64)
+
 
 @transaction.atomic
 def sync(candidates: CandidateSide, structures: Side, *, scope: dict) -> SyncReport:
-    """Make the stored proposals of ``scope`` (``{"candidate__in": …}`` or
-    ``{"structure__in": …}``) match the pairs the rules allow now.
+    """Make the stored proposals of ``scope`` (``{"candidate_id": …}`` or
+    ``{"structure_id__in": …}``) match what the rules allow now.
 
+    Each structure keeps its ``MATCHING_PROPOSALS_PER_STRUCTURE`` best-ranked proposals.
     Untouched proposals that no longer fit are removed; declined ones come back only when the
     candidate's zone or availability changed since; those a structure acted on stay.
     """
+    from django.conf import settings
+
+    limit = settings.MATCHING_PROPOSALS_PER_STRUCTURE
     today64 = np.datetime64(timezone.localdate(), "D")
     pairs = allowed_pairs(candidates, structures)
+    if "candidate_id" in scope:
+        kept = _kept_for_one_candidate(pairs, structures, scope["candidate_id"], limit)
+    else:
+        kept = best_per_structure(pairs, limit)
     wanted = {}
-    for ci, si, km in zip(pairs.candidate, pairs.structure, pairs.km, strict=True):
-        score, reasons = score_and_reasons(candidates, ci, float(km), today64)
+    for k in kept.tolist():
+        ci, si, km = pairs.candidate[k], pairs.structure[k], float(pairs.km[k])
         wanted[(int(candidates.ids[ci]), int(structures.ids[si]))] = (
-            round(float(km), 2), score, reasons, int(candidates.zone_version[ci])
+            round(km, 2), float(pairs.score[k]), ci, int(candidates.zone_version[ci])
         )  # fmt: skip
     existing = {
         (p.candidate_id, p.structure_id): p
@@ -213,19 +276,19 @@ def sync(candidates: CandidateSide, structures: Side, *, scope: dict) -> SyncRep
             "score", "distance_km",
         )
     }  # fmt: skip
-    report = SyncReport()
     to_create, to_update, reproposed = [], [], []
-    for key, (km, score, reasons, zone_version) in wanted.items():
+    for key, (km, score, ci, zone_version) in wanted.items():
         proposal = existing.get(key)
         if proposal is None:
             to_create.append(
                 Proposal(candidate_id=key[0], structure_id=key[1], distance_km=km, score=score,
-                         reasons=reasons)
+                         reasons=reasons_for(candidates, ci, km, today64))
             )  # fmt: skip
         elif proposal.status == ProposalStatus.PROPOSED and (
             proposal.score != score or proposal.distance_km != km
         ):
-            proposal.score, proposal.distance_km, proposal.reasons = score, km, reasons
+            proposal.score, proposal.distance_km = score, km
+            proposal.reasons = reasons_for(candidates, ci, km, today64)
             to_update.append(proposal)
         elif (
             proposal.status == ProposalStatus.DECLINED
@@ -237,7 +300,8 @@ def sync(candidates: CandidateSide, structures: Side, *, scope: dict) -> SyncRep
                 score,
                 km,
             )
-            proposal.reasons, proposal.declined_zone_version = reasons, None
+            proposal.reasons = reasons_for(candidates, ci, km, today64)
+            proposal.declined_zone_version = None
             reproposed.append(proposal)
     stale = [
         p.pk for key, p in existing.items()
@@ -252,9 +316,7 @@ def sync(candidates: CandidateSide, structures: Side, *, scope: dict) -> SyncRep
     _log_engine_transitions(reproposed, "repropose", "declined", "proposed")
     for start in range(0, len(stale), 2000):
         Proposal.objects.filter(pk__in=stale[start : start + 2000]).delete()
-    report.created, report.updated = len(to_create), len(to_update)
-    report.reproposed, report.removed = len(reproposed), len(stale)
-    return report
+    return SyncReport(len(to_create), len(to_update), len(reproposed), len(stale))
 
 
 def _log_engine_transitions(proposals, name, from_state, to_state):
@@ -290,7 +352,7 @@ def refresh_candidate(candidate_pk: int) -> SyncReport:
 
 def refresh_structure(structure_pk: int) -> SyncReport:
     structures = structure_side(open_structures().filter(pk=structure_pk))
-    report = sync(candidate_side(), structures, scope={"structure_id": structure_pk})
+    report = sync(candidate_side(), structures, scope={"structure_id__in": [structure_pk]})
     structure = Structure.objects.get(pk=structure_pk)
     if len(structures):
         for candidate_pk in named_candidates(structure):
@@ -305,6 +367,21 @@ def refresh_structure(structure_pk: int) -> SyncReport:
     return report
 
 
-def recompute_all() -> SyncReport:
-    """Full recomputation (recovery): every matchable candidate against every open post."""
-    return sync(candidate_side(), structure_side(), scope={})
+def recompute_all(*, chunk: int = 300) -> SyncReport:
+    """Full recomputation (recovery, and the periodic trim of each structure's list): every
+    matchable candidate against every open post, by chunks of structures to bound memory."""
+    candidates = candidate_side()
+    open_ids = list(open_structures().order_by("pk").values_list("pk", flat=True))
+    report = SyncReport()
+    for start in range(0, len(open_ids), chunk):
+        ids = open_ids[start : start + chunk]
+        structures = structure_side(open_structures().filter(pk__in=ids))
+        report.add(sync(candidates, structures, scope={"structure_id__in": ids}))
+    # Structures with no open post left keep only the proposals they acted on.
+    removed, _ = (
+        Proposal.objects.filter(status=ProposalStatus.PROPOSED, origin=Origin.ENGINE)
+        .exclude(structure_id__in=open_structures().values("pk"))
+        .delete()
+    )
+    report.removed += removed
+    return report

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -245,7 +245,9 @@ def inactive_contracts(user, today: date):
         .annotate(last_report=Subquery(last_report))
         .filter(Q(last_report__isnull=True) | Q(last_report__lt=since))
         .select_related("candidate", "structure__departement")
-        .order_by("last_report", "structure__name", "candidate__last_name", "pk")
+        .order_by(
+            F("last_report").asc(nulls_first=True), "structure__name", "candidate__last_name", "pk"
+        )
     )
 
 

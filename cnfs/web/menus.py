@@ -6,10 +6,13 @@ from cnfs.accounts.enums import Role
 
 PUBLIC_MENU = [
     ("Accueil", "web:home"),
+    ("Trouver un conseiller", "public:map"),
     ("Le programme", "web:programme"),
     ("Accueillir un conseiller", "structures:apply"),
     ("Devenir conseiller", "candidates:apply"),
     ("Territoires", "territories:index"),
+    ("Statistiques", "territories:statistics"),
+    ("Données ouvertes", "opendata:index"),
 ]
 
 ROLE_MENUS = {

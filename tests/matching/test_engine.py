@@ -174,3 +174,25 @@ def test_allowed_pairs_is_vectorised_and_exact():
     ).reshape(n, m)
     expected = set(zip(*np.nonzero(all_km <= candidates.max_km[:, None]), strict=True))
     assert set(zip(pairs.candidate, pairs.structure, strict=True)) == expected
+
+
+def test_each_structure_keeps_its_best_ranked_proposals(open_structure, lons, settings):
+    settings.MATCHING_PROPOSALS_PER_STRUCTURE = 3
+    best = factories.CandidateFactory(commune=lons, former_advisor=True, has_diploma=True)
+    for _ in range(5):
+        factories.CandidateFactory(commune=lons)
+    engine.recompute_all()
+    kept = Proposal.objects.filter(structure=open_structure)
+    assert kept.count() == 3 and kept.filter(candidate=best).exists()
+    # A better candidate arriving later enters the list; a weaker one does not.
+    newcomer = factories.CandidateFactory(commune=lons, has_experience=True, pix_level=3)
+    engine.refresh_candidate(newcomer.pk)
+    weak = factories.CandidateFactory(
+        commune=lons, available_from=timezone.localdate() + timedelta(days=5)
+    )
+    engine.refresh_candidate(weak.pk)
+    assert kept.filter(candidate=newcomer).exists()
+    assert not kept.filter(candidate=weak).exists()
+    # The periodic full recomputation trims the list back to its size.
+    engine.recompute_all()
+    assert kept.count() == 3

@@ -1,0 +1,39 @@
+import pytest
+from django.core.cache import cache
+
+from cnfs.accounts.enums import Role
+from cnfs.partners import services
+from cnfs.partners.models import ApiKey
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_key(national):
+    """A key holding ``scopes``: returns (ApiKey, clear key)."""
+
+    def make(*scopes, departements=(), regions=(), name="Plateforme régionale"):
+        key = ApiKey(
+            name=name, organisation="Hub numérique BFC", contact_email="api@hub.example",
+            scopes=list(scopes), departements=list(departements), regions=list(regions),
+        )  # fmt: skip
+        clear_key = services.create_key(key, by=national)
+        return key, clear_key
+
+    return make
+
+
+@pytest.fixture
+def doubs(db):
+    return factories.DepartementFactory(code="25", name="Doubs")
+
+
+@pytest.fixture
+def manager(structure):
+    return factories.UserFactory(roles=[(Role.STRUCTURE, {"structure": structure})])
