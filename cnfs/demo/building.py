@@ -216,6 +216,47 @@ def seed_recruitment_story(story: dict):
     engine.recompute_all()
 
 
+JURA_HOURS = ["Mo-Fr 09:00-12:00,14:00-17:00", "Tu,Th 14:00-18:00; Sa 09:00-12:00",
+              "Mo-We 09:00-12:30; Fr 13:30-17:00"]  # fmt: skip
+
+
+def seed_activity_story(story: dict):
+    """Places in the Jura towns of the seeds' structures (some itinerant) and six months of
+    reports of the Jura's advisors."""
+    from cnfs.activity.management.commands.generate_reports import generate
+    from cnfs.activity.models import Report
+    from cnfs.places.enums import Access, Public, Service
+    from cnfs.places.models import PlaceAdvisor
+    from cnfs.places.services import create_place
+
+    offered = [Service.EVERYDAY_USES, Service.ONLINE_PROCEDURES, Service.DEVICES]
+    jura = story["jura"]
+    if Report.objects.filter(structure__in=jura).exists():
+        return
+    for n, structure in enumerate(jura):
+        advisors = [
+            c.candidate.user
+            for c in Contract.objects.filter(structure=structure, status="active")
+            .select_related("candidate__user")
+            .order_by("pk")
+        ]
+        first = _as(advisors[0], Role.ADVISOR)
+        place = create_place(
+            by=first, main=True, advisors=advisors[1:],
+            name=("Bus numérique " if n % 3 == 2 else "Espace numérique ") + structure.commune.name,
+            address="Place de la Mairie", commune=structure.commune,
+            opening_hours=JURA_HOURS[n % len(JURA_HOURS)],
+            access=Access.APPOINTMENT if n % 2 else Access.WALK_IN, itinerant=n % 3 == 2,
+            services=offered[: 1 + n % 3],
+            publics=[Public.EVERYONE], phone="+33384000000", visible_on_map=True,
+        )  # fmt: skip
+        for advisor in advisors[1:]:
+            PlaceAdvisor.objects.filter(place=place, advisor=advisor).update(main=True)
+        PlaceAdvisor.objects.filter(place=place).update(shown_publicly=n % 2 == 0)
+    today = timezone.localdate()
+    generate(count=1500, seed=39, start=today - timedelta(days=182), end=today - timedelta(days=1))
+
+
 DEMO_ACCOUNTS = [
     ("Équipe nationale (ANCT)", "anct"),
     ("Préfecture du Jura", "prefecture-jura"),
@@ -232,6 +273,7 @@ STEPS = [
     seed_committee_story,
     seed_manager_roles,
     seed_recruitment_story,
+    seed_activity_story,
     seed_territory_contacts,
 ]
 

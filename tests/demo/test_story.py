@@ -56,3 +56,16 @@ def test_national_scale_stays_within_the_cap(territories, settings):
     assert 0 < posts <= budget.posts_cap and cents <= budget.envelope_cents
     assert Structure.objects.filter(name__startswith="Structure synthétique").count() == 1000
     assert Session.objects.count() == 2 + 12
+
+
+def test_jura_advisors_work_in_places_and_report_their_activity(story):
+    from cnfs.activity.counters import direct_counts
+    from cnfs.activity.models import Report, TerritoryDay
+    from cnfs.places.models import Place
+
+    jura_places = Place.objects.filter(commune__departement="39")
+    assert jura_places.count() == 9 and jura_places.filter(itinerant=True).exists()
+    reports = Report.objects.filter(departement="39")
+    assert reports.values("advisor").distinct().count() == 13
+    total = sum(TerritoryDay.objects.filter(departement="39").values_list("reports", flat=True))
+    assert total == reports.count() == direct_counts(reports)["reports"]
