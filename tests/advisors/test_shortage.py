@@ -1,7 +1,6 @@
 """Where posts lack candidates: the computation, and the page."""
 
 import itertools
-import time
 
 import numpy as np
 import pytest
@@ -62,8 +61,9 @@ class TestComputation:
         report = compute(["39"] * n_structures, posts, pairs, n_candidates)
         assert report.fillable == brute_force_maximum(posts, pairs, n_candidates)
 
-    def test_fast_at_national_scale(self):
-        """50,000 candidates, 3,000 structures, about 100 reachable structures each."""
+    def test_national_scale_fills_every_post_when_candidates_abound(self):
+        """50,000 candidates, 3,000 structures, about 100 reachable structures each (its
+        speed is measured by `make bench`)."""
         rng = np.random.default_rng(0)
         n_candidates, n_structures, reach = 50_000, 3_000, 100
         pair_candidate = np.repeat(np.arange(n_candidates), reach)
@@ -71,13 +71,11 @@ class TestComputation:
         first = np.repeat(rng.integers(0, n_structures, n_candidates), reach)
         pair_structure = (first + 29 * np.tile(np.arange(reach), n_candidates)) % n_structures
         departements = np.array([f"{i % 95 + 1:02d}" for i in range(n_structures)])
-        started = time.perf_counter()
         report = shortage_by_departement(
             structure_departements=departements, open_posts=rng.integers(1, 4, n_structures),
             pair_structure=pair_structure, pair_candidate=pair_candidate,
             n_candidates=n_candidates,
         )  # fmt: skip
-        assert time.perf_counter() - started < 5
         assert report.fillable == report.open_posts  # plenty of candidates everywhere
 
 
