@@ -229,3 +229,11 @@ NINJA_NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 # Public map: département outlines are the base layer; a tile layer is optional.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+# Shared in production (django.core.cache.backends.db.DatabaseCache + createcachetable, or
+# Redis): API rate limits and cached open-data files are then common to every server.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "cnfs"),
+    }
+}

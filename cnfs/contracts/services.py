@@ -138,7 +138,9 @@ def validate_recruitment(contract: Contract, *, by) -> Contract:
         candidate, by=by, reason=f"Recruté(e) par {contract.structure}", keep=contract.proposal
     )
     if candidate.user_id:
+        # The role changes: the person is an advisor now, no longer a candidate.
         accounts.grant_role(candidate.user, Role.ADVISOR, by=by)
+        candidate.user.roles.filter(role=Role.CANDIDATE).delete()
     costs = settings.TRAINING_COSTS_CENTS
     Training.objects.create(
         contract=contract, training_cost_cents=costs["training"],
@@ -224,6 +226,9 @@ def end_contract(contract: Contract, *, ended_on: date, reason: str, by) -> Cont
         zone_version=F("zone_version") + 1,
     )  # fmt: skip
     PROPOSAL_WORKFLOW.apply(contract.proposal, "end", by=by, reason=EndReason(reason).label)
+    if contract.candidate.user_id:
+        # Available again: the person keeps the advisor's history and manages the profile.
+        accounts.grant_role(contract.candidate.user, Role.CANDIDATE, by=by)
     funding = (
         PostFunding.objects.filter(
             agreement__structure=contract.structure, advisor_label=str(contract.candidate),

@@ -90,6 +90,8 @@ def _national_recruitments():
     )
     pairs = list(zip(open_posts, candidates, strict=False))
     with transaction.atomic():
+        # Recruited people leave the lists they were proposed in.
+        Proposal.objects.filter(candidate__in=[c.pk for _, c in pairs]).delete()
         proposals = Proposal.objects.bulk_create(
             [
                 Proposal(candidate=c, structure=s, status=ProposalStatus.RECRUITED, distance_km=1)

@@ -86,6 +86,7 @@ def test_validation_makes_an_advisor(employer, national, django_capture_on_commi
     other.refresh_from_db()
     assert contract.status == ContractStatus.ACTIVE and candidate.in_post
     assert user.roles.filter(role=Role.ADVISOR).exists()
+    assert not user.roles.filter(role=Role.CANDIDATE).exists()  # the role changes
     assert other.status == ProposalStatus.WITHDRAWN
     assert contract.proposal.status == ProposalStatus.RECRUITED
     assert contract.training.status == TrainingStatus.PLANNED
