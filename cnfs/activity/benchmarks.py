@@ -43,7 +43,9 @@ def _advisor():
     from cnfs.contracts.models import Contract
 
     contract = (
-        Contract.objects.filter(status=ContractStatus.ACTIVE, candidate__user__isnull=False)
+        Contract.objects.filter(
+            status=ContractStatus.ACTIVE, candidate__user__roles__role=Role.ADVISOR
+        )
         .select_related("candidate__user", "structure")
         .first()
     )

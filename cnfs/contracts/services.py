@@ -31,6 +31,7 @@ from cnfs.funding.money import euros
 from cnfs.matching.enums import ProposalStatus
 from cnfs.matching.models import PROPOSAL_WORKFLOW, Proposal
 from cnfs.matching.services import withdraw_open_proposals
+from cnfs.places.models import PlaceAdvisor
 from cnfs.structures.models import Structure
 from cnfs.structures.perms import can_decide, can_request_amendment
 
@@ -227,8 +228,10 @@ def end_contract(contract: Contract, *, ended_on: date, reason: str, by) -> Cont
     )  # fmt: skip
     PROPOSAL_WORKFLOW.apply(contract.proposal, "end", by=by, reason=EndReason(reason).label)
     if contract.candidate.user_id:
-        # Available again: the person keeps the advisor's history and manages the profile.
+        # Available again: the person keeps the advisor's history and manages the profile;
+        # the places no longer count him or her among their advisors (map, open data).
         accounts.grant_role(contract.candidate.user, Role.CANDIDATE, by=by)
+        PlaceAdvisor.objects.filter(advisor_id=contract.candidate.user_id).delete()
     funding = (
         PostFunding.objects.filter(
             agreement__structure=contract.structure, advisor_label=str(contract.candidate),

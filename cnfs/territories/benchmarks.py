@@ -86,7 +86,9 @@ def _national_recruitments():
     ]
     rng.shuffle(open_posts)
     candidates = list(
-        Candidate.objects.filter(in_post=False, contracts__isnull=True).order_by("pk")[:missing]
+        Candidate.objects.filter(in_post=False, contracts__isnull=True, user__isnull=True).order_by(
+            "pk"
+        )[:missing]
     )
     pairs = list(zip(open_posts, candidates, strict=False))
     with transaction.atomic():

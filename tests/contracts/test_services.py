@@ -110,10 +110,21 @@ def test_refusal_frees_the_post(employer, national):
 
 
 def test_contract_end_reopens_the_post_and_carries_the_subsidy(employer, national):
+    from cnfs.places.models import Place, PlaceAdvisor
+
     manager = manager_of(employer)
-    contract = request(shortlisted(employer), manager)
+    user = factories.UserFactory()
+    candidate = factories.CandidateFactory(commune=employer.commune, user=user)
+    contract = request(shortlisted(employer, candidate), manager)
     services.validate_recruitment(contract, by=national)
+    place = Place.objects.create(
+        name="Médiathèque", address="1 rue", commune=employer.commune, latitude=46.6,
+        longitude=5.5, access="walk_in",
+    )  # fmt: skip
+    PlaceAdvisor.objects.create(place=place, advisor=user, main=True)
     services.end_contract(contract, ended_on=date(2022, 5, 2), reason="resignation", by=manager)
+    assert not PlaceAdvisor.objects.filter(advisor=user).exists()
+    assert user.roles.filter(role=Role.CANDIDATE).exists()
     employer.refresh_from_db()
     candidate = Candidate.objects.get(pk=contract.candidate_id)
     assert employer.occupied_posts == 0
