@@ -31,5 +31,8 @@ cluster="$work/node_modules/leaflet.markercluster"
 cp "$cluster/dist/leaflet.markercluster.js" "$cluster/dist/MarkerCluster.css" \
   "$cluster/dist/MarkerCluster.Default.css" "$cluster/MIT-LICENCE.txt" "$dest/leaflet.markercluster/"
 cp "$work/node_modules/axe-core/axe.min.js" "$work/node_modules/axe-core/LICENSE" "$tests_dest/axe-core/"
+# Source maps are not shipped: drop their references, which the production static storage
+# (hashed names) would otherwise try to resolve.
+grep -rl "sourceMappingURL" "$dest" | xargs -r sed -i '/sourceMappingURL=/d'
 echo "Vendored:"
 find "$dest" "$tests_dest" -type f | sort

@@ -4,12 +4,6 @@ from cnfs.accounts.enums import Role
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # Every persona has a password; hashing it properly costs a quarter of a second.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def doubs(db):
     return factories.DepartementFactory(code="25", name="Doubs")
