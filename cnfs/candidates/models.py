@@ -105,6 +105,11 @@ class Candidate(models.Model):
         return str(self)
 
     @property
+    def audit_label(self) -> str:
+        """How the append-only journal names a candidate: erasure leaves no name behind."""
+        return f"Candidat n° {self.pk}"
+
+    @property
     def territory(self) -> str:
         return self.commune.overseas_territory
 

@@ -16,7 +16,8 @@ def record(action: str, *, by=None, obj=None, summary: str = "", changes: dict |
     if obj is not None:
         entry.content_type = ContentType.objects.get_for_model(obj)
         entry.object_id = str(obj.pk)
-        entry.object_repr = str(obj)[:255]
+        # An object may name itself otherwise in the journal (no personal data kept there).
+        entry.object_repr = str(getattr(obj, "audit_label", obj))[:255]
     entry.save()
     return entry
 

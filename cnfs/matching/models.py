@@ -79,3 +79,7 @@ class Proposal(models.Model):
 
     def __str__(self):
         return f"{self.candidate} → {self.structure}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Candidat n° {self.candidate_id} → {self.structure}"

@@ -207,3 +207,14 @@ def test_only_the_candidate_or_the_national_team_may_change_a_profile(candidate,
     services.update_profile(candidate, by=candidate.user, max_distance_km=40)
     candidate.refresh_from_db()
     assert candidate.max_distance_km == 40
+
+
+def test_the_journal_names_no_candidate(db):
+    from cnfs.common import audit
+    from cnfs.common.models import AuditEntry
+    from tests.factories import CandidateFactory
+
+    candidate = CandidateFactory(first_name="Zélie", last_name="Personne")
+    audit.record("candidate.test", obj=candidate, summary="Essai")
+    entry = AuditEntry.objects.get(action="candidate.test")
+    assert "Zélie" not in entry.object_repr and str(candidate.pk) in entry.object_repr
