@@ -8,12 +8,14 @@ spread over 3,600 advisors of the validated structures, then the counters are re
 from them as a bulk load would.
 """
 
+import json
 import os
 import random
 from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from cnfs.accounts.models import User
 from cnfs.activity import counters
@@ -83,6 +85,29 @@ def _report(rng: random.Random, advisor, day: date) -> Report:
     )  # fmt: skip
 
 
+COPY_COLUMNS = [
+    "advisor_id", "structure_id", "departement_id", "date", "channel", "kind", "participants",
+    "returning", "ages", "statuses", "themes", "tags", "duration", "minutes",
+    "followup_individual", "followup_workshop", "redirections", "aidants_connect", "created_at",
+    "updated_at",
+]  # fmt: skip
+
+
+def _copy(reports):
+    """PostgreSQL's COPY: several times faster than INSERTs for millions of rows."""
+    now = timezone.now()
+    columns = ", ".join(f'"{name}"' for name in COPY_COLUMNS)  # "returning" is a keyword
+    sql = f"COPY activity_report ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for r in reports:
+            copy.write_row((
+                r.advisor_id, r.structure_id, r.departement_id, r.date, r.channel, r.kind,
+                r.participants, r.returning, json.dumps(r.ages), json.dumps(r.statuses),
+                json.dumps(r.themes), "[]", r.duration, r.minutes, r.followup_individual,
+                r.followup_workshop, json.dumps(r.redirections), r.aidants_connect, now, now,
+            ))  # fmt: skip
+
+
 def ensure_reports() -> int:
     """Top the measured year up to the target number of reports; rebuild the counters."""
     target = _target()
@@ -93,14 +118,15 @@ def ensure_reports() -> int:
         days = (YEAR[1] - YEAR[0]).days + 1
         while missing > 0:
             size = min(CHUNK, missing)
+            reports = (
+                _report(rng, rng.choice(advisors), YEAR[0] + timedelta(rng.randrange(days)))
+                for _ in range(size)
+            )
             with transaction.atomic():
-                Report.objects.bulk_create(
-                    [
-                        _report(rng, rng.choice(advisors), YEAR[0] + timedelta(rng.randrange(days)))
-                        for _ in range(size)
-                    ],
-                    batch_size=5000,
-                )
+                if connection.vendor == "postgresql":
+                    _copy(reports)
+                else:
+                    Report.objects.bulk_create(reports, batch_size=5000)
             missing -= size
         counters.rebuild_counters()
     return target
