@@ -198,13 +198,74 @@ def reasons_for(c: CandidateSide, i: int, km: float, today64) -> list[str]:
     return reasons
 
 
-def best_per_structure(pairs: Pairs, limit: int) -> np.ndarray:
-    """Indexes of the ``limit`` best-ranked pairs of each structure."""
-    order = np.lexsort((-pairs.score, pairs.structure))
+def best_per_structure(pairs: Pairs, limit: int, candidate_ids=None) -> np.ndarray:
+    """Indexes of the ``limit`` best-ranked pairs of each structure (ties: lowest id)."""
+    tie = pairs.candidate if candidate_ids is None else candidate_ids[pairs.candidate]
+    order = np.lexsort((tie, -pairs.score, pairs.structure))
     grouped = pairs.structure[order]
     first = np.searchsorted(grouped, grouped, side="left")
     rank = np.arange(len(order)) - first
     return order[rank < limit]
+
+
+ANYWHERE_KM = 2000
+SCORED_KM = 100  # beyond this distance, the distance no longer changes the score
+
+
+def _subset(c: CandidateSide, index: np.ndarray, **override) -> CandidateSide:
+    fields = {
+        name: getattr(c, name)[index]
+        for name in ("ids", "xyz", "territory", "dates", "max_km", "diploma", "experience",
+                     "pix", "trained", "zone_version")
+    }  # fmt: skip
+    fields.update(override)
+    return CandidateSide(**fields)
+
+
+def best_pairs(candidates: CandidateSide, structures: Side, limit: int, today=None) -> Pairs:
+    """Each structure's ``limit`` best-ranked allowed pairs, without listing every pair.
+
+    Candidates who accept "partout" reach every structure of their territory; beyond
+    SCORED_KM their score no longer depends on the distance, so a structure's best among
+    them are those within SCORED_KM plus the best-ranked of the others — taken from one
+    ranking shared by all structures instead of millions of pairs.
+    """
+    today64 = np.datetime64(today or timezone.localdate(), "D")
+    far = np.nonzero(candidates.max_km >= ANYWHERE_KM)[0]
+    near = np.nonzero(candidates.max_km < ANYWHERE_KM)[0]
+    parts = []
+    near_pairs = allowed_pairs(_subset(candidates, near), structures, today)
+    parts.append((near[near_pairs.candidate], near_pairs.structure, near_pairs.km))
+    local = allowed_pairs(
+        _subset(candidates, far, max_km=np.full(len(far), float(SCORED_KM))), structures, today
+    )
+    parts.append((far[local.candidate], local.structure, local.km))
+    if len(far) and len(structures):
+        bonus = scores(candidates, far, np.full(len(far), float(SCORED_KM)), today64)
+        ranked = far[np.lexsort((candidates.ids[far], -bonus))]
+        local_sets = {}
+        for c, s_ in zip(far[local.candidate].tolist(), local.structure.tolist(), strict=True):
+            local_sets.setdefault(s_, set()).add(c)
+        deadlines = np.where(structures.dates <= today64, today64, structures.dates)
+        for s_ in range(len(structures)):
+            eligible = ranked[
+                (candidates.territory[ranked] == structures.territory[s_])
+                & (candidates.dates[ranked] <= deadlines[s_])
+            ]
+            nearby = local_sets.get(s_, set())
+            chosen = [c for c in eligible[: limit + len(nearby)].tolist() if c not in nearby]
+            chosen = np.array(chosen[:limit], dtype=np.int64)
+            if len(chosen):
+                km = great_circle_km(
+                    candidates.xyz[chosen], np.broadcast_to(structures.xyz[s_], (len(chosen), 3))
+                )
+                parts.append((chosen, np.full(len(chosen), s_, dtype=np.int64), km))
+    ci = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    si = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    km = np.concatenate([p[2] for p in parts])
+    merged = Pairs(ci, si, km, scores(candidates, ci, km, today64))
+    kept = best_per_structure(merged, limit, candidates.ids)
+    return Pairs(ci[kept], si[kept], km[kept], merged.score[kept])
 
 
 @dataclass
@@ -258,11 +319,12 @@ def sync(candidates: CandidateSide, structures: Side, *, scope: dict) -> SyncRep
 
     limit = settings.MATCHING_PROPOSALS_PER_STRUCTURE
     today64 = np.datetime64(timezone.localdate(), "D")
-    pairs = allowed_pairs(candidates, structures)
     if "candidate_id" in scope:
+        pairs = allowed_pairs(candidates, structures)
         kept = _kept_for_one_candidate(pairs, structures, scope["candidate_id"], limit)
     else:
-        kept = best_per_structure(pairs, limit)
+        pairs = best_pairs(candidates, structures, limit)
+        kept = np.arange(len(pairs.km))
     wanted = {}
     for k in kept.tolist():
         ci, si, km = pairs.candidate[k], pairs.structure[k], float(pairs.km[k])

@@ -196,3 +196,36 @@ def test_each_structure_keeps_its_best_ranked_proposals(open_structure, lons, se
     # The periodic full recomputation trims the list back to its size.
     engine.recompute_all()
     assert kept.count() == 3
+
+
+@pytest.mark.parametrize("limit", [1, 5, 40])
+def test_best_pairs_equal_the_best_of_every_allowed_pair(limit):
+    """The shortcut for "partout" candidates keeps exactly what ranking every pair keeps."""
+    rng = np.random.default_rng(limit)
+    n, m = 3000, 60
+    today = np.datetime64("2021-06-01", "D")
+    overseas = rng.random(n) < 0.1
+    lat_c = np.where(overseas, rng.uniform(15.9, 16.5, n), rng.uniform(43, 50, n))
+    lon_c = np.where(overseas, rng.uniform(-61.8, -61.2, n), rng.uniform(-1, 7, n))
+    s_overseas = rng.random(m) < 0.15
+    lat_s = np.where(s_overseas, rng.uniform(15.9, 16.5, m), rng.uniform(43, 50, m))
+    lon_s = np.where(s_overseas, rng.uniform(-61.8, -61.2, m), rng.uniform(-1, 7, m))
+    candidates = engine.CandidateSide(
+        ids=rng.permutation(n) + 1, xyz=engine.unit_vectors(lat_c, lon_c),
+        territory=np.where(overseas, "971", ""),
+        dates=today + rng.integers(-30, 60, n).astype("timedelta64[D]"),
+        max_km=rng.choice([5.0, 20.0, 40.0, 100.0, 2000.0, 2000.0], n),
+        diploma=rng.random(n) < 0.3, experience=rng.random(n) < 0.3,
+        pix=rng.integers(0, 4, n), trained=rng.random(n) < 0.1, zone_version=np.ones(n, int),
+    )  # fmt: skip
+    structures = engine.Side(
+        ids=np.arange(m) + 1, xyz=engine.unit_vectors(lat_s, lon_s),
+        territory=np.where(s_overseas, "971", ""),
+        dates=today + rng.integers(-10, 40, m).astype("timedelta64[D]"),
+    )  # fmt: skip
+    every = engine.allowed_pairs(candidates, structures, today=today.astype(object))
+    kept = engine.best_per_structure(every, limit, candidates.ids)
+    expected = set(zip(every.candidate[kept], every.structure[kept], strict=True))
+    best = engine.best_pairs(candidates, structures, limit, today=today.astype(object))
+    assert set(zip(best.candidate, best.structure, strict=True)) == expected
+    assert len(every.km) > 2 * len(expected)  # most pairs are dropped: the shortcut matters
