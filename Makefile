@@ -18,12 +18,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 ## Create the virtualenv, migrate the local SQLite database, load territories and demo, serve.
+run: export DEBUG = 1
+run: export SITE_URL = http://127.0.0.1:$(PORT)
 run: $(STAMP)
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_territories
-	DEBUG=1 $(PY) manage.py seed_demo
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_territories
+	$(PY) manage.py seed_demo
 	@echo "Site : http://127.0.0.1:$(PORT)/"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Install what the tests need (Chromium for the browser tests) and run the whole suite.
 test: $(STAMP)
