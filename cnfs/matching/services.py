@@ -4,10 +4,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from cnfs.candidates.models import Candidate
-from cnfs.matching.engine import great_circle_km, unit_vectors
+from cnfs.matching.engine import great_circle_km, territory, unit_vectors
 from cnfs.matching.enums import OPEN_STATUSES, DeclineReason, Origin, ProposalStatus
 from cnfs.matching.models import PROPOSAL_WORKFLOW, Proposal
+from cnfs.structures.enums import StructureStatus
+from cnfs.structures.models import Structure
 from cnfs.structures.perms import can_request_amendment as manages_structure
+
+MANUAL_SEARCH_MAX_KM = 100
 
 
 def _require_manager(by, structure):
@@ -39,10 +43,21 @@ def decline(proposal: Proposal, *, reason: str, comment: str = "", by) -> Propos
 
 @transaction.atomic
 def shortlist_manually(structure, candidate: Candidate, *, by) -> Proposal:
-    """A structure shortlists an available candidate it found by search."""
+    """A structure shortlists an available candidate it found by search: only while it
+    recruits, and only among the candidates of its territory living within
+    MANUAL_SEARCH_MAX_KM (a structure cannot reveal anyone's contact details at will)."""
     _require_manager(by, structure)
     if not Candidate.objects.matchable().filter(pk=candidate.pk).exists():
         raise ValidationError("Ce candidat n’est plus disponible.")
+    structure = Structure.objects.select_related("commune").get(pk=structure.pk)
+    if structure.status != StructureStatus.VALIDATED or structure.open_posts < 1:
+        raise ValidationError(
+            "Votre structure n’a pas de poste ouvert : vous ne pouvez pas présélectionner."
+        )
+    if territory(candidate.commune.departement_id, candidate.commune.postal_codes) != territory(
+        structure.commune.departement_id, structure.commune.postal_codes
+    ):
+        raise ValidationError("Ce candidat réside dans un autre territoire.")
     existing = Proposal.objects.filter(candidate=candidate, structure=structure).first()
     if existing is not None:
         if existing.status == ProposalStatus.PROPOSED:
@@ -54,6 +69,10 @@ def shortlist_manually(structure, candidate: Candidate, *, by) -> Proposal:
     a = unit_vectors([candidate.commune.latitude], [candidate.commune.longitude])
     b = unit_vectors([structure.commune.latitude], [structure.commune.longitude])
     km = round(float(great_circle_km(a, b)[0]), 2)
+    if km > MANUAL_SEARCH_MAX_KM:
+        raise ValidationError(
+            f"Ce candidat réside à plus de {MANUAL_SEARCH_MAX_KM} km de votre structure."
+        )
     try:
         with transaction.atomic():
             proposal = Proposal.objects.create(

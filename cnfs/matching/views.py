@@ -388,18 +388,10 @@ def shortlist_candidate(request, candidate_pk):
     )
     back = _url("matching:search", structure, params=_without(request.GET, "structure"))
     error = ""
-    if not _is_recruiting(structure):
-        error = "Votre structure n’a pas de poste ouvert : vous ne pouvez pas présélectionner."
-    elif (
-        _distances_km(structure, [candidate.commune.latitude], [candidate.commune.longitude])[0]
-        > SEARCH_LIMIT_KM
-    ):
-        error = f"Ce candidat réside à plus de {SEARCH_LIMIT_KM} km de votre structure."
-    if not error:
-        try:
-            services.shortlist_manually(structure, candidate, by=request.user)
-        except ACTION_ERRORS as exc:
-            error = _message(exc)
+    try:
+        services.shortlist_manually(structure, candidate, by=request.user)
+    except ACTION_ERRORS as exc:
+        error = _message(exc)
     if error:
         messages.error(request, error)
         return redirect(back)

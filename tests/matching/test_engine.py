@@ -229,3 +229,27 @@ def test_best_pairs_equal_the_best_of_every_allowed_pair(limit):
     best = engine.best_pairs(candidates, structures, limit, today=today.astype(object))
     assert set(zip(best.candidate, best.structure, strict=True)) == expected
     assert len(every.km) > 2 * len(expected)  # most pairs are dropped: the shortcut matters
+
+
+def test_manual_shortlist_is_limited_to_recruiting_structures_and_nearby_candidates(
+    open_structure, lons
+):
+    from django.core.exceptions import ValidationError
+
+    from cnfs.accounts.enums import Role
+
+    manager = factories.UserFactory(roles=[(Role.STRUCTURE, {"structure": open_structure})])
+    paris = factories.CandidateFactory(commune=commune("75056", (48.85, 2.35), departement="75"))
+    with pytest.raises(ValidationError, match="plus de 100 km"):
+        services.shortlist_manually(open_structure, paris, by=manager)
+    reunion = factories.CandidateFactory(commune=commune("97411", (-20.88, 55.45), "974"))
+    with pytest.raises(ValidationError, match="autre territoire"):
+        services.shortlist_manually(open_structure, reunion, by=manager)
+    full = factories.StructureFactory(
+        validated=True, granted_posts=1, occupied_posts=1, commune=lons
+    )
+    full_manager = factories.UserFactory(roles=[(Role.STRUCTURE, {"structure": full})])
+    nearby = factories.CandidateFactory(commune=lons)
+    with pytest.raises(ValidationError, match="pas de poste ouvert"):
+        services.shortlist_manually(full, nearby, by=full_manager)
+    assert services.shortlist_manually(open_structure, nearby, by=manager).status == "shortlisted"
