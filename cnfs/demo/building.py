@@ -87,7 +87,7 @@ def _apply(name, legal_type, insee, posts, contact_email, n) -> Structure:
         legal_type=legal_type, name=name, siret=fake_siret(n), address="Hôtel de la collectivité",
         commune=Commune.objects.get(pk=insee), contact_first_name="Contact",
         contact_last_name=name[:60], contact_role="Direction", contact_email=contact_email,
-        contact_phone="+33300000000", posts_requested=posts, desired_start_date=date(2021, 5, 1),
+        contact_phone="+33300000000", posts_requested=posts,
         motivation="Rapprocher le numérique du quotidien des habitants du territoire.",
         label_france_services=legal_type == LegalType.EPCI,
     )  # fmt: skip

@@ -16,12 +16,12 @@ from django.db import models, transaction
 from cnfs.accounts.enums import Role
 from cnfs.accounts.scope import active_role
 from cnfs.common import audit
+from cnfs.common.phone import normalize_french_phone
 from cnfs.contracts.enums import ContractStatus
 from cnfs.contracts.services import current_contract
 from cnfs.places import hours
 from cnfs.places.enums import Access, Fees, Public, Service
 from cnfs.places.models import Place, PlaceAdvisor
-from cnfs.structures.forms import normalize_french_phone
 from cnfs.structures.validators import validate_siret
 
 

@@ -11,11 +11,13 @@ from cnfs.accounts import services as accounts
 from cnfs.accounts.enums import Role
 from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
+from cnfs.common.phone import normalize_french_phone
 from cnfs.structures.enums import Opinion, RequestKind, RequestStatus, StructureStatus
 from cnfs.structures.models import STRUCTURE_WORKFLOW, PostRequest, Structure
 from cnfs.structures.perms import can_give_opinion, can_request_amendment
 
 CONFIRMATION_SALT = "cnfs.structures.confirm"
+MAX_POSTS_PER_REQUEST = 50
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
 
 APPLICATION_FIELDS = [
@@ -52,6 +54,18 @@ def submit_application(*, by=None, **data) -> Structure:
     structure = Structure(**data, commitments_accepted_at=timezone.now())
     structure.siret = structure.siret.replace(" ", "")
     structure.contact_email = structure.contact_email.strip().lower()
+    errors = {}
+    if structure.contact_phone:
+        try:
+            structure.contact_phone = normalize_french_phone(structure.contact_phone)
+        except ValidationError as error:
+            errors["contact_phone"] = error.messages
+    if structure.posts_requested and structure.posts_requested > MAX_POSTS_PER_REQUEST:
+        errors["posts_requested"] = [f"Au plus {MAX_POSTS_PER_REQUEST} postes par demande."]
+    if structure.desired_start_date and structure.desired_start_date < timezone.localdate():
+        errors["desired_start_date"] = ["La date de démarrage ne peut pas être passée."]
+    if errors:
+        raise ValidationError(errors)
     structure.full_clean(exclude=["departement"])
     structure.possible_duplicate_of = (
         Structure.objects.filter(siret=structure.siret).order_by("created_at").first()

@@ -116,3 +116,26 @@ class TestOpinion:
         with pytest.raises(ValidationError):
             services.give_opinion(request_, opinion="", by=prefect)
         assert PostRequest.objects.get(pk=request_.pk).opinion == ""
+
+
+def test_the_service_itself_checks_phone_posts_and_start_date(commune):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError) as error:
+        services.submit_application(
+            **application_data(
+                commune, contact_phone="12", posts_requested=51,
+                desired_start_date=timezone.localdate() - timedelta(days=1),
+            )
+        )  # fmt: skip
+    assert set(error.value.message_dict) == {
+        "contact_phone",
+        "posts_requested",
+        "desired_start_date",
+    }
+    structure = services.submit_application(
+        **application_data(commune, contact_phone="0384 12 34 56")
+    )
+    assert structure.contact_phone == "+33384123456"
