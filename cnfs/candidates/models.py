@@ -104,6 +104,13 @@ class Candidate(models.Model):
     def full_name(self) -> str:
         return str(self)
 
+    def name_for(self, *, revealed: bool) -> str:
+        """Full name once revealed to a structure; before, first name and initial only."""
+        if revealed:
+            return self.full_name
+        initial = f"{self.last_name[:1].upper()}." if self.last_name else ""
+        return f"{self.first_name} {initial}".strip()
+
     @property
     def audit_label(self) -> str:
         """How the append-only journal names a candidate: erasure leaves no name behind."""

@@ -26,7 +26,7 @@ from cnfs.contracts import services as contracts
 from cnfs.contracts.api import ContractOut
 from cnfs.contracts.enums import ContractKind
 from cnfs.matching import services
-from cnfs.matching.enums import DeclineReason, Origin, ProposalStatus
+from cnfs.matching.enums import REVEALED_STATUSES, DeclineReason, Origin, ProposalStatus
 from cnfs.matching.forms import COMMENT_MAX_LENGTH, RecruitmentForm
 from cnfs.matching.models import Proposal
 from cnfs.structures.models import Structure
@@ -34,13 +34,6 @@ from cnfs.structures.models import Structure
 router = Router(tags=["Mises en relation"], auth=session_auth)
 
 PAGE_SIZE = 50
-# From shortlisting on, the structure may contact the candidate (as on the web page).
-REVEALED_STATUSES = {
-    ProposalStatus.SHORTLISTED,
-    ProposalStatus.RECRUITMENT_REQUESTED,
-    ProposalStatus.RECRUITED,
-    ProposalStatus.ENDED,
-}
 HOURS_FORMAT = "Saisissez un nombre d’heures, par exemple 35 ou 17.5."
 NOT_SHORTLISTED = "Seul un profil présélectionné peut être recruté."
 
@@ -85,10 +78,7 @@ class ProposedCandidateOut(Schema):
 
     @staticmethod
     def resolve_name(obj):
-        if obj.revealed:
-            return obj.full_name
-        initial = f"{obj.last_name[:1].upper()}." if obj.last_name else ""
-        return f"{obj.first_name} {initial}".strip()
+        return obj.name_for(revealed=obj.revealed)
 
     @staticmethod
     def resolve_contact(obj):

@@ -13,6 +13,14 @@ class ProposalStatus(models.TextChoices):
 
 OPEN_STATUSES = [ProposalStatus.PROPOSED, ProposalStatus.SHORTLISTED]
 
+# From shortlisting on, the structure knows who the candidate is and may contact him or her.
+REVEALED_STATUSES = {
+    ProposalStatus.SHORTLISTED,
+    ProposalStatus.RECRUITMENT_REQUESTED,
+    ProposalStatus.RECRUITED,
+    ProposalStatus.ENDED,
+}
+
 
 class DeclineReason(models.TextChoices):
     PROFILE = "profile", "Le profil ne correspond pas au poste"

@@ -32,7 +32,7 @@ from cnfs.contracts.models import Contract
 from cnfs.funding.money import euros
 from cnfs.matching import services
 from cnfs.matching.engine import great_circle_km, unit_vectors
-from cnfs.matching.enums import Origin, ProposalStatus
+from cnfs.matching.enums import REVEALED_STATUSES, Origin, ProposalStatus
 from cnfs.matching.forms import (
     DEFAULT_SEARCH_KM,
     SEARCH_DISTANCES,
@@ -52,7 +52,6 @@ from cnfs.structures.perms import can_request_amendment
 PER_PAGE = 50
 P = ProposalStatus
 # From shortlisting on, the structure may contact the candidate.
-REVEALED_STATUSES = {P.SHORTLISTED, P.RECRUITMENT_REQUESTED, P.RECRUITED, P.ENDED}
 # Manual search never reaches further than the widest distance offered.
 SEARCH_LIMIT_KM = max(km for km, _ in SEARCH_DISTANCES)
 ACTION_ERRORS = (ValidationError, TransitionNotAllowed)
@@ -140,10 +139,9 @@ class Profile:
 def profile(candidate: Candidate, *, status, today: date) -> Profile:
     """``status``: the candidate's proposal to the structure (None when there is none)."""
     revealed = status in REVEALED_STATUSES
-    initial = f"{candidate.last_name[:1].upper()}." if candidate.last_name else ""
     return Profile(
         pk=candidate.pk,
-        name=candidate.full_name if revealed else f"{candidate.first_name} {initial}".strip(),
+        name=candidate.name_for(revealed=revealed),
         revealed=revealed,
         email=candidate.email if revealed else "",
         phone=candidate.phone if revealed else "",
