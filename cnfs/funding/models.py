@@ -2,7 +2,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
 
 from cnfs.accounts.scope import scope_filter
 from cnfs.common.models import AppendOnlyModel
@@ -97,6 +98,30 @@ class FundingAgreement(models.Model):
         return f"Convention {self.number} — {self.structure}"
 
 
+class PostFundingQuerySet(models.QuerySet):
+    def with_recovery(self):
+        """Annotate ``paid`` and ``to_recover``: what a structure owes back when a post
+        ended early and its unspent part is to recover (paid beyond the part used)."""
+        paid = (
+            Payment.objects.filter(instalment__post=OuterRef("pk"))
+            .order_by()
+            .values("instalment__post")
+            .annotate(total=Sum("amount_cents"))
+            .values("total")
+        )
+        cents = models.BigIntegerField()
+        owed = Greatest(
+            Value(0), F("paid") - F("amount_cents") + F("unspent_cents"), output_field=cents
+        )
+        return self.annotate(paid=Coalesce(Subquery(paid), Value(0), output_field=cents)).annotate(
+            to_recover=Case(
+                When(unspent_outcome=UnspentOutcome.TO_RECOVER, then=owed),
+                default=Value(0),
+                output_field=cents,
+            )
+        )
+
+
 class PostFunding(models.Model):
     """The subsidy of one post for one advisor: two years from the contract start."""
 
@@ -120,6 +145,8 @@ class PostFunding(models.Model):
         related_name="carried_to",
         verbose_name="reliquat reporté depuis",
     )
+
+    objects = PostFundingQuerySet.as_manager()
 
     class Meta:
         verbose_name = "financement d’un poste"

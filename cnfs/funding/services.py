@@ -154,9 +154,7 @@ def _end_post_funding(post: PostFunding, *, end_date: date, carry: bool, by) -> 
 
 def to_recover_cents(post: PostFunding) -> int:
     """What the structure owes back: paid beyond the part of the subsidy it used."""
-    if post.unspent_outcome != UnspentOutcome.TO_RECOVER:
-        return 0
-    return max(0, paid_cents(post) - (post.amount_cents - post.unspent_cents))
+    return PostFunding.objects.with_recovery().values_list("to_recover", flat=True).get(pk=post.pk)
 
 
 @transaction.atomic

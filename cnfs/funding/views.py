@@ -11,9 +11,8 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import models
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import F, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -60,31 +59,8 @@ def _filter_structures(queryset, data: dict, prefix: str):
 
 
 def posts_to_recover(user):
-    """Posts whose structure owes money back, annotated with ``paid`` and ``to_recover``.
-
-    The same rule as ``services.to_recover_cents`` (paid beyond the part of the subsidy
-    used), written as SQL so a page of them costs one query.
-    """
-    paid = (
-        Payment.objects.filter(instalment__post=OuterRef("pk"))
-        .order_by()
-        .values("instalment__post")
-        .annotate(total=Sum("amount_cents"))
-        .values("total")
-    )
-    return (
-        _visible_posts(user)
-        .filter(unspent_outcome=UnspentOutcome.TO_RECOVER)
-        .annotate(paid=Coalesce(Subquery(paid), Value(0), output_field=models.BigIntegerField()))
-        .annotate(
-            to_recover=Greatest(
-                Value(0),
-                F("paid") - F("amount_cents") + F("unspent_cents"),
-                output_field=models.BigIntegerField(),
-            )
-        )
-        .filter(to_recover__gt=0)
-    )
+    """Posts whose structure owes money back, annotated with ``paid`` and ``to_recover``."""
+    return _visible_posts(user).with_recovery().filter(to_recover__gt=0)
 
 
 def _sum(queryset, expression) -> int:
@@ -199,7 +175,8 @@ def agreement_detail(request, pk):
         paid=Coalesce(Sum("payments__amount_cents"), 0)
     ).prefetch_related(Prefetch("payments", queryset=payments))
     posts = list(
-        agreement.posts.select_related("carried_from")
+        agreement.posts.with_recovery()
+        .select_related("carried_from")
         .prefetch_related(Prefetch("instalments", queryset=instalments), "carried_to")
         .order_by("start_date", "id")
     )
@@ -207,7 +184,7 @@ def agreement_detail(request, pk):
     for post in posts:
         post.amount_label = euros(post.amount_cents)
         post.unspent_label = euros(post.unspent_cents)
-        post.to_recover_label = euros(services.to_recover_cents(post))
+        post.to_recover_label = euros(post.to_recover)
         for instalment in post.instalments.all():
             instalment.amount_label = euros(instalment.amount_cents)
             instalment.paid_label = euros(instalment.paid)
