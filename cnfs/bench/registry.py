@@ -73,3 +73,85 @@ def ensure_national_scale():
         load_territories()
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         return build_demo(scale=1)
+
+
+BENCH_ADVISORS = 3578  # advisors in post in September 2022 (DOMAIN §1)
+
+
+def ensure_national_recruitments():
+    """The programme in its stride, as in September 2022 (DOMAIN §1): synthetic
+    recruitments in the validated structures, up to their posts, until there are
+    ``BENCH_ADVISORS`` contracts (bulk inserts, once). The demo's national scale has
+    structures and candidates but no contracts."""
+    import random
+    from datetime import date
+
+    from django.db import transaction
+
+    from cnfs.candidates.models import Candidate
+    from cnfs.contracts.enums import ContractStatus, TrainingStatus
+    from cnfs.contracts.models import Contract, Training
+    from cnfs.matching.enums import ProposalStatus
+    from cnfs.matching.models import Proposal
+    from cnfs.structures.enums import StructureStatus
+    from cnfs.structures.models import Structure
+
+    missing = BENCH_ADVISORS - Contract.objects.count()
+    if missing <= 0:
+        return
+    rng = random.Random(2022)  # noqa: S311 (synthetic data, reproducible)
+    open_posts = [
+        s
+        for s in Structure.objects.filter(status=StructureStatus.VALIDATED).order_by("pk")
+        for _ in range(s.granted_posts - s.occupied_posts)
+    ]
+    rng.shuffle(open_posts)
+    candidates = list(
+        Candidate.objects.filter(in_post=False, contracts__isnull=True, user__isnull=True).order_by(
+            "pk"
+        )[:missing]
+    )
+    pairs = list(zip(open_posts, candidates, strict=False))
+    with transaction.atomic():
+        # Recruited people leave the lists they were proposed in.
+        Proposal.objects.filter(candidate__in=[c.pk for _, c in pairs]).delete()
+        proposals = Proposal.objects.bulk_create(
+            [
+                Proposal(candidate=c, structure=s, status=ProposalStatus.RECRUITED, distance_km=1)
+                for s, c in pairs
+            ],
+            batch_size=2000,
+        )
+        contracts = Contract.objects.bulk_create(
+            [
+                Contract(
+                    proposal=p,
+                    candidate=p.candidate,
+                    structure=p.structure,
+                    kind="cdd",
+                    start_date=date(2021, 5, 3),
+                    end_date=date(2023, 5, 2),
+                    weekly_hours=35,
+                    gross_monthly_salary_cents=1_750_00,
+                    status=ContractStatus.ACTIVE,
+                )  # fmt: skip
+                for p in proposals
+            ],
+            batch_size=2000,
+        )
+        Training.objects.bulk_create(
+            [
+                Training(
+                    contract=c,
+                    status=rng.choice(
+                        [TrainingStatus.COMPLETED] * 3 + [TrainingStatus.IN_PROGRESS]
+                    ),
+                )
+                for c in contracts
+            ],
+            batch_size=2000,
+        )
+        for structure, _ in pairs:
+            structure.occupied_posts += 1
+        Structure.objects.bulk_update({s.pk: s for s, _ in pairs}.values(), ["occupied_posts"])
+        Candidate.objects.filter(pk__in=[c.pk for _, c in pairs]).update(in_post=True)

@@ -37,9 +37,19 @@ def chord(km):
     )
 
 
+def _km(dx: np.ndarray, dy: np.ndarray, dz: np.ndarray) -> np.ndarray:
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.sqrt(dx * dx + dy * dy + dz * dz) / 2, 0, 1))
+
+
 def great_circle_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Distances between rows of unit vectors ``a`` and ``b`` (same shape)."""
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.linalg.norm(a - b, axis=1) / 2, 0, 1))
+    d = a - b
+    return _km(d[:, 0], d[:, 1], d[:, 2])
+
+
+def _km_between(a: np.ndarray, i: np.ndarray, b: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """``great_circle_km(a[i], b[j])``, gathering one coordinate at a time (faster)."""
+    return _km(*(a[:, k].take(i) - b[:, k].take(j) for k in range(3)))
 
 
 def territory(departement: str, postal_codes: str) -> str:
@@ -167,17 +177,27 @@ def allowed_pairs(candidates: CandidateSide, structures: Side, today: date | Non
     return Pairs(ci, si, km, scores(candidates, ci, km, today64))
 
 
-def scores(c: CandidateSide, ci: np.ndarray, km: np.ndarray, today64) -> np.ndarray:
-    """Pertinence: closeness, then what makes an advisor operational sooner."""
-    return np.round(
-        40 * (1 - np.minimum(km, 100) / 100)
-        + 25 * c.trained[ci]
-        + 20 * c.diploma[ci]
-        + 15 * c.experience[ci]
-        + 5 * c.pix[ci]
-        + 10 * (c.dates[ci] <= today64),
-        2,
-    )
+SCORED_KM = 100  # beyond this distance, the distance no longer changes the score
+CLOSENESS_POINTS = 40  # what the distance is worth at 0 km
+
+
+def _closeness(km: np.ndarray) -> np.ndarray:
+    return CLOSENESS_POINTS * (1 - np.minimum(km, SCORED_KM) / SCORED_KM)
+
+
+def bonuses(c: CandidateSide, today64) -> np.ndarray:
+    """The part of each candidate's score that does not depend on the structure: what
+    makes an advisor operational sooner."""
+    return (
+        25 * c.trained + 20 * c.diploma + 15 * c.experience + 5 * c.pix
+        + 10 * (c.dates <= today64)
+    ).astype(float)  # fmt: skip
+
+
+def scores(c: CandidateSide, ci: np.ndarray, km: np.ndarray, today64, bonus=None) -> np.ndarray:
+    """Pertinence: closeness (40 points at 0 km, none from 100 km on), then the bonus."""
+    bonus = bonuses(c, today64) if bonus is None else bonus
+    return np.round(_closeness(km) + bonus[ci], 2)
 
 
 def reasons_for(c: CandidateSide, i: int, km: float, today64) -> list[str]:
@@ -198,74 +218,361 @@ def reasons_for(c: CandidateSide, i: int, km: float, today64) -> list[str]:
     return reasons
 
 
-def best_per_structure(pairs: Pairs, limit: int, candidate_ids=None) -> np.ndarray:
-    """Indexes of the ``limit`` best-ranked pairs of each structure (ties: lowest id)."""
-    tie = pairs.candidate if candidate_ids is None else candidate_ids[pairs.candidate]
-    order = np.lexsort((tie, -pairs.score, pairs.structure))
-    grouped = pairs.structure[order]
-    first = np.searchsorted(grouped, grouped, side="left")
-    rank = np.arange(len(order)) - first
-    return order[rank < limit]
+# Each structure's best proposals (``best_pairs``) ------------------------------------
 
-
+# "Partout" reaches every structure of the candidate's closed world: the largest of them,
+# mainland France with Corsica, is less than 1,300 km across.
 ANYWHERE_KM = 2000
-SCORED_KM = 100  # beyond this distance, the distance no longer changes the score
+SLACK_KM = 0.05  # margin of every pruning radius (rounded scores move by 0.0125 km)
+WORTH_EDGES = np.array([2.5, 5, 7.5, 10, 15, 20, 30, 40, 60, 100, np.inf])
+DENSE_PAIRS = 250_000  # a closed world this small is compared pair by pair
 
 
-def _subset(c: CandidateSide, index: np.ndarray, **override) -> CandidateSide:
-    fields = {
-        name: getattr(c, name)[index]
-        for name in ("ids", "xyz", "territory", "dates", "max_km", "diploma", "experience",
-                     "pix", "trained", "zone_version")
-    }  # fmt: skip
-    fields.update(override)
-    return CandidateSide(**fields)
+def _no_pairs() -> Pairs:
+    empty = np.empty(0, dtype=np.int64)
+    return Pairs(empty, empty, np.empty(0), np.empty(0))
+
+
+def _approx_km(chords: np.ndarray) -> np.ndarray:
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chords / 2, 0, 1))
+
+
+def _closeness_of_chord(chords: np.ndarray) -> np.ndarray:
+    """``_closeness`` taking the chord for the arc: a chord is shorter (by 1 cm at
+    100 km), so this never scores a pair below its exact score."""
+    slope = CLOSENESS_POINTS / SCORED_KM * EARTH_RADIUS_KM
+    return np.maximum(CLOSENESS_POINTS - slope * chords, 0)
+
+
+def _cosine(km: float) -> float:
+    """The dot product of two unit vectors ``km`` apart."""
+    return float(np.cos(km / EARTH_RADIUS_KM))
+
+
+class _Standing:
+    """How many allowed pairs each site has been found, by score point: enough to know a
+    score its ``limit``-th best pair reaches at least (``floor``), hence how far each level
+    of candidate is still worth looking for around it."""
+
+    def __init__(self, sites: int, limit: int, top_score: float):
+        self.limit, self.points = limit, int(top_score) + 2
+        self.counts = np.zeros((sites, self.points), dtype=np.int64)
+
+    def point(self, raw_score: np.ndarray) -> np.ndarray:
+        """A point each pair's exact, rounded score cannot fall below."""
+        return np.clip(np.floor(raw_score - 0.01), 0, self.points - 1).astype(np.int64)
+
+    def add(self, site: np.ndarray, raw_score: np.ndarray, sign: int = 1):
+        cells = site * self.points + self.point(raw_score)
+        flat = self.counts.reshape(-1)
+        if len(cells) * 8 < flat.size:
+            np.add.at(flat, cells, sign)
+        else:
+            flat += sign * np.bincount(cells, minlength=flat.size)
+
+    def floor(self) -> np.ndarray:
+        """A score each site's ``limit``-th best pair reaches (-inf: not known yet)."""
+        at_least = np.cumsum(self.counts[:, ::-1], axis=1)[:, ::-1]
+        point = (at_least >= self.limit).sum(axis=1) - 1
+        return np.where(point >= 0, point, -np.inf)
+
+
+@dataclass
+class _Search:
+    """One ranking problem: the candidates, and the sites (structures at one place, in
+    one closed world, with one deadline: they have the same candidates in the same
+    order, so each site is ranked once)."""
+
+    candidates: CandidateSide
+    bonus: np.ndarray
+    c_world: np.ndarray
+    reach: np.ndarray  # how far each candidate is searched (SCORED_KM for "partout")
+    later: np.ndarray  # available after today: the only ones a deadline can rule out
+    xyz: np.ndarray  # sites
+    world: np.ndarray
+    deadline: np.ndarray
+    standing: _Standing
 
 
 def best_pairs(candidates: CandidateSide, structures: Side, limit: int, today=None) -> Pairs:
     """Each structure's ``limit`` best-ranked allowed pairs, without listing every pair.
 
-    Candidates who accept "partout" reach every structure of their territory; beyond
-    SCORED_KM their score no longer depends on the distance, so a structure's best among
-    them are those within SCORED_KM plus the best-ranked of the others — taken from one
-    ranking shared by all structures instead of millions of pairs.
+    A score is a closeness part (40 points at 0 km, none from SCORED_KM on) plus a bonus
+    that depends on the candidate only. So:
+
+    - "partout" candidates reach every structure of their closed world and, beyond
+      SCORED_KM, score their bonus: one ranking of them by bonus, shared by the structures
+      of a closed world and deadline, gives the only ones that can matter there (its first
+      ``limit``);
+    - the others (and "partout" ones within SCORED_KM) are searched bonus level by bonus
+      level, best first: once a structure holds ``limit`` pairs scoring at least T, a
+      candidate of bonus b can only enter its list within 100 × (1 − (T − b) / 40) km, so
+      each k-d tree search goes only as far as it can still change a list.
+
+    Distances and scores of the kept pairs are exactly those of ``allowed_pairs``; tests
+    check the result against ranking every allowed pair.
     """
     today64 = np.datetime64(today or timezone.localdate(), "D")
-    far = np.nonzero(candidates.max_km >= ANYWHERE_KM)[0]
-    near = np.nonzero(candidates.max_km < ANYWHERE_KM)[0]
-    parts = []
-    near_pairs = allowed_pairs(_subset(candidates, near), structures, today)
-    parts.append((near[near_pairs.candidate], near_pairs.structure, near_pairs.km))
-    local = allowed_pairs(
-        _subset(candidates, far, max_km=np.full(len(far), float(SCORED_KM))), structures, today
+    if not len(candidates) or not len(structures) or limit < 1:
+        return _no_pairs()
+    c_world, s_world = _world_codes(candidates.territory, structures.territory)
+    deadline = np.where(structures.dates <= today64, today64, structures.dates)
+    keys = np.column_stack((structures.xyz, s_world, deadline.astype(np.int64)))
+    _, first, site_of = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    bonus = bonuses(candidates, today64)
+    anywhere = candidates.max_km >= ANYWHERE_KM
+    search = _Search(
+        candidates=candidates, bonus=bonus, c_world=c_world,
+        reach=np.where(anywhere, float(SCORED_KM), candidates.max_km),
+        later=candidates.dates > today64, xyz=structures.xyz[first], world=s_world[first],
+        deadline=deadline[first],
+        standing=_Standing(len(first), limit, CLOSENESS_POINTS + bonus.max()),
+    )  # fmt: skip
+    far = _ranked_anywhere(search, np.nonzero(anywhere)[0], limit)
+    near = [
+        _near_pairs(search, np.nonzero(c_world == world)[0], np.nonzero(search.world == world)[0])
+        for world in np.intersect1d(c_world, search.world).tolist()
+    ]
+    ci, si, km, score = _select(search, near, far, limit)
+    return _expand(site_of.ravel(), ci, si, km, score)
+
+
+def _world_codes(*territories: np.ndarray) -> list[np.ndarray]:
+    """The closed worlds as small integers (0: mainland France, the commonest)."""
+    names = sorted(set().union(*(np.unique(t[t != ""]).tolist() for t in territories)))
+    codes = []
+    for t in territories:
+        code = np.zeros(len(t), dtype=np.int64)
+        overseas = np.nonzero(t != "")[0]
+        code[overseas] = np.searchsorted(names, t[overseas]) + 1
+        codes.append(code)
+    return codes
+
+
+def _ranked_anywhere(search: _Search, pool: np.ndarray, limit: int) -> list:
+    """For each group of sites sharing a closed world and a deadline: the first ``limit``
+    eligible "partout" candidates by bonus (ties: lowest id), and the dot products of
+    their unit vectors (sites × candidates). Their pairs beyond SCORED_KM are counted."""
+    groups = []
+    if not len(pool):
+        return groups
+    c, standing = search.candidates, search.standing
+    keys, inverse = np.unique(
+        np.column_stack((search.world, search.deadline.astype(np.int64))), axis=0,
+        return_inverse=True,
+    )  # fmt: skip
+    inverse = inverse.ravel()
+    for g, (world, day) in enumerate(keys.tolist()):
+        eligible = pool[
+            (search.c_world[pool] == world) & (c.dates[pool] <= np.datetime64(day, "D"))
+        ]
+        if not len(eligible):
+            continue
+        ranked = eligible[np.lexsort((c.ids[eligible], -search.bonus[eligible]))][:limit]
+        members = np.nonzero(inverse == g)[0]
+        dots = search.xyz[members] @ c.xyz[ranked].T
+        groups.append((members, ranked, dots))
+        # Counted beyond SCORED_KM only (the search counts the closer ones): all of them,
+        # minus the few that are not surely that far.
+        levels = search.bonus[ranked]
+        standing.counts[members] += np.bincount(standing.point(levels), minlength=standing.points)
+        rows, cols = np.nonzero(dots >= _cosine(SCORED_KM + 0.01))
+        standing.add(members[rows], levels[cols], sign=-1)
+    return groups
+
+
+def _near_pairs(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
+    """Allowed pairs of one closed world (candidates ``c_in``, sites ``s_in``) within each
+    candidate's reach, bonus level by bonus level, best first, each level searched around
+    each site only as far as it can still enter its list. Returns candidate and site
+    indexes and approximate scores; the standing counts them as they come."""
+    if len(c_in) * len(s_in) <= DENSE_PAIRS:
+        return _every_near_pair(search, c_in, s_in)
+    bonus, reach, standing = search.bonus, search.reach, search.standing
+    found_c, found_s, found_raw = [], [], []
+    for level in np.unique(bonus[c_in])[::-1].tolist():
+        floor = standing.floor()[s_in]
+        worth = np.where(
+            floor <= level, np.inf, SCORED_KM * (1 - (floor - level) / CLOSENESS_POINTS) + SLACK_KM
+        )
+        band = np.searchsorted(WORTH_EDGES, worth)
+        band[worth < 0] = -1
+        bands = [
+            (WORTH_EDGES[b - 1] if b else 0.0, WORTH_EDGES[b], members,
+             cKDTree(search.xyz[members]))
+            for b in np.unique(band[band >= 0]).tolist()
+            for members in [s_in[band == b]]
+        ]  # fmt: skip
+        if not bands:
+            continue
+        cut = np.zeros(len(search.xyz))
+        cut[s_in] = chord(worth) + 1e-12
+        in_level = c_in[bonus[c_in] == level]
+        kind = np.where(search.later[in_level], -reach[in_level], reach[in_level])
+        level_s, level_raw = [], []
+        tasks = [
+            (in_level[kind == signed], abs(signed), signed < 0, level, bands, cut)
+            for signed in np.unique(kind).tolist()
+        ]
+        results = [_search_kind(search, *task) for task in tasks]
+        for c_, s_, raw, counted in results:
+            found_c.append(c_)
+            found_s.append(s_)
+            found_raw.append(raw)
+            level_s.append(s_[counted])
+            level_raw.append(raw[counted])
+        standing.add(np.concatenate(level_s), np.concatenate(level_raw))
+    if not found_c:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    return np.concatenate(found_c), np.concatenate(found_s), np.concatenate(found_raw)
+
+
+def _search_kind(search: _Search, group, km, is_later, level, bands, cut):
+    """One level's candidates of one reach around the sites of every band."""
+    c = search.candidates
+    group_tree = cKDTree(c.xyz[group])
+    found_c, found_s, found_v = [], [], []
+    for lower, upper, members, tree in bands:
+        pairs = group_tree.sparse_distance_matrix(
+            tree, max_distance=float(chord(min(upper, km))) + 1e-12, output_type="ndarray"
+        )
+        c_, s_, v = group[pairs["i"]], members[pairs["j"]], pairs["v"]
+        keep = None if lower >= km else v <= cut[s_]
+        if is_later:
+            on_time = c.dates[c_] <= search.deadline[s_]
+            keep = on_time if keep is None else keep & on_time
+        if keep is not None:
+            c_, s_, v = c_[keep], s_[keep], v[keep]
+        found_c.append(c_)
+        found_s.append(s_)
+        found_v.append(v)
+    v = np.concatenate(found_v)
+    counted = v <= float(chord(km)) - 1e-9  # within reach whatever the rounding
+    return np.concatenate(found_c), np.concatenate(found_s), _closeness_of_chord(v) + level, counted
+
+
+def _every_near_pair(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
+    """``_near_pairs`` for a small closed world: every pair at once, from dot products."""
+    c = search.candidates
+    dots = c.xyz[c_in] @ search.xyz[s_in].T
+    km = _approx_km(np.sqrt(np.maximum(2 - 2 * dots, 0)))
+    rows, cols = np.nonzero(
+        (km <= search.reach[c_in][:, None] + 0.01)
+        & (c.dates[c_in][:, None] <= search.deadline[s_in][None, :])
     )
-    parts.append((far[local.candidate], local.structure, local.km))
-    if len(far) and len(structures):
-        bonus = scores(candidates, far, np.full(len(far), float(SCORED_KM)), today64)
-        ranked = far[np.lexsort((candidates.ids[far], -bonus))]
-        local_sets = {}
-        for c, s_ in zip(far[local.candidate].tolist(), local.structure.tolist(), strict=True):
-            local_sets.setdefault(s_, set()).add(c)
-        deadlines = np.where(structures.dates <= today64, today64, structures.dates)
-        for s_ in range(len(structures)):
-            eligible = ranked[
-                (candidates.territory[ranked] == structures.territory[s_])
-                & (candidates.dates[ranked] <= deadlines[s_])
-            ]
-            nearby = local_sets.get(s_, set())
-            chosen = [c for c in eligible[: limit + len(nearby)].tolist() if c not in nearby]
-            chosen = np.array(chosen[:limit], dtype=np.int64)
-            if len(chosen):
-                km = great_circle_km(
-                    candidates.xyz[chosen], np.broadcast_to(structures.xyz[s_], (len(chosen), 3))
-                )
-                parts.append((chosen, np.full(len(chosen), s_, dtype=np.int64), km))
-    ci = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    si = np.concatenate([p[1] for p in parts]).astype(np.int64)
-    km = np.concatenate([p[2] for p in parts])
-    merged = Pairs(ci, si, km, scores(candidates, ci, km, today64))
-    kept = best_per_structure(merged, limit, candidates.ids)
-    return Pairs(ci[kept], si[kept], km[kept], merged.score[kept])
+    c_, s_, km = c_in[rows], s_in[cols], km[rows, cols]
+    raw = _closeness(km) + search.bonus[c_]
+    inside = km <= search.reach[c_] - 0.01  # surely allowed: counted
+    search.standing.add(s_[inside], raw[inside])
+    return c_, s_, raw
+
+
+def _select(search: _Search, near: list, far: list, limit: int):
+    """The ``limit`` best pairs of each site among those found, with exact distances and
+    scores: ``(candidate, site, km, score)``."""
+    c, bonus, floor = search.candidates, search.bonus, search.standing.floor()
+    nc, ns, raw = _concat(near)
+    worth = raw >= floor[ns] - 0.02
+    nc, ns = nc[worth], ns[worth]
+    nkm = _km_between(c.xyz, nc, search.xyz, ns)
+    ok = nkm <= search.reach[nc]
+    nc, ns, nkm = nc[ok], ns[ok], nkm[ok]
+    nscore = np.round(_closeness(nkm) + bonus[nc], 2)
+    # "Partout" candidates farther than SCORED_KM score their bonus.
+    fc, fs, fdots = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0)]
+    for members, ranked, dots in far:
+        rows, cols = np.nonzero(
+            (dots < _cosine(SCORED_KM - 0.01))
+            & (bonus[ranked][None, :] >= floor[members][:, None] - 0.02)
+        )
+        fc.append(ranked[cols])
+        fs.append(members[rows])
+        fdots.append(dots[rows, cols])
+    fc, fs, fdots = np.concatenate(fc), np.concatenate(fs), np.concatenate(fdots)
+    unsure = np.nonzero(fdots >= _cosine(SCORED_KM + 0.01))[0]  # 100 km ± 10 m: exactly
+    if len(unsure):
+        closer = unsure[_km_between(c.xyz, fc[unsure], search.xyz, fs[unsure]) <= SCORED_KM]
+        fc, fs = np.delete(fc, closer), np.delete(fs, closer)
+    ci, si = np.concatenate((nc, fc)), np.concatenate((ns, fs))
+    score = np.concatenate((nscore, bonus[fc]))
+    kept = _first_of_each(ci, si, score, c.ids, limit, len(search.xyz))
+    km = np.empty(len(kept))
+    from_near = kept < len(nc)
+    km[from_near] = nkm[kept[from_near]]
+    far_kept = kept[~from_near]
+    km[~from_near] = _km_between(c.xyz, ci[far_kept], search.xyz, si[far_kept])
+    ci, si, score = ci[kept], si[kept], score[kept]
+    ok = km <= c.max_km[ci]  # "partout" is farther than any closed world: a safeguard
+    return ci[ok], si[ok], km[ok], score[ok]
+
+
+def _concat(found: list):
+    if not found:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))
+
+
+def _first_of_each(ci, si, score, candidate_ids, limit: int, sites: int) -> np.ndarray:
+    """Indexes of the ``limit`` best pairs of each site (ties: lowest candidate id).
+
+    Exact counts by score point give each site's last point: pairs above it are all kept,
+    and only the pairs on it are sorted to fill the remaining places."""
+    if not len(si):
+        return np.empty(0, dtype=np.int64)
+    points = score.astype(np.int64)  # scores are never negative: this is their floor
+    width = int(points.max()) + 1
+    counts = np.bincount(si * width + points, minlength=sites * width).reshape(sites, width)
+    at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]
+    last = ((at_least >= limit).sum(axis=1) - 1)[si]  # -1: fewer than ``limit``, all kept
+    sure = np.nonzero(points > last)[0]
+    room = limit - np.bincount(si[sure], minlength=sites)
+    tied = np.nonzero(points == last)[0]
+    order = tied[_ranking(si[tied], score[tied], _id_rank(candidate_ids)[ci[tied]])]
+    grouped = si[order]
+    first = np.concatenate(([0], np.cumsum(np.bincount(grouped, minlength=sites))))[grouped]
+    return np.concatenate((sure, order[np.arange(len(order)) - first < room[grouped]]))
+
+
+def _id_rank(ids: np.ndarray) -> np.ndarray:
+    """Each candidate's rank by id (the sides are usually read in id order already)."""
+    if np.all(ids[1:] > ids[:-1]):
+        return np.arange(len(ids))
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    return rank
+
+
+def _ranking(site: np.ndarray, score: np.ndarray, id_rank: np.ndarray) -> np.ndarray:
+    """The order by site, best score first, then lowest id: one integer key, one sort."""
+    if not len(site):
+        return np.empty(0, dtype=np.int64)
+    hundredths = np.rint(score * 100).astype(np.int64)
+    top, count = int(hundredths.max()) + 1, int(id_rank.max()) + 1
+    if (int(site.max()) + 1) * top * count >= 2**62:
+        return np.lexsort((id_rank, -hundredths, site))
+    return np.argsort((site * top + (top - 1 - hundredths)) * count + id_rank)
+
+
+def _expand(site_of: np.ndarray, ci, si, km, score) -> Pairs:
+    """From sites back to structures: each structure gets its site's pairs."""
+    sites = int(site_of.max()) + 1
+    structures = np.argsort(site_of, kind="stable")
+    size = np.bincount(site_of, minlength=sites)
+    start = np.concatenate(([0], np.cumsum(size)[:-1]))
+    copies = size[si]
+    pair = np.repeat(np.arange(len(si)), copies)
+    offset = np.arange(len(pair)) - np.repeat(np.cumsum(copies) - copies, copies)
+    return Pairs(ci[pair], structures[start[si[pair]] + offset], km[pair], score[pair])
+
+
+def best_per_structure(pairs: Pairs, limit: int, candidate_ids=None) -> np.ndarray:
+    """Indexes of the ``limit`` best-ranked pairs of each structure (ties: lowest id), by
+    sorting every pair: the reference ``best_pairs`` is tested against."""
+    tie = pairs.candidate if candidate_ids is None else candidate_ids[pairs.candidate]
+    order = np.lexsort((tie, -pairs.score, pairs.structure))
+    grouped = pairs.structure[order]
+    first = np.searchsorted(grouped, grouped, side="left")
+    return order[np.arange(len(order)) - first < limit]
 
 
 @dataclass
@@ -307,9 +614,12 @@ def _kept_for_one_candidate(pairs: Pairs, structures: Side, candidate_pk: int, l
 
 
 @transaction.atomic
-def sync(candidates: CandidateSide, structures: Side, *, scope: dict) -> SyncReport:
+def sync(
+    candidates: CandidateSide, structures: Side, *, scope: dict, pairs: Pairs | None = None
+) -> SyncReport:
     """Make the stored proposals of ``scope`` (``{"candidate_id": …}`` or
-    ``{"structure_id__in": …}``) match what the rules allow now.
+    ``{"structure_id__in": …}``) match what the rules allow now (``pairs``: the best pairs
+    of the scope's structures, when already computed).
 
     Each structure keeps its ``MATCHING_PROPOSALS_PER_STRUCTURE`` best-ranked proposals.
     Untouched proposals that no longer fit are removed; declined ones come back only when the
@@ -323,7 +633,7 @@ def sync(candidates: CandidateSide, structures: Side, *, scope: dict) -> SyncRep
         pairs = allowed_pairs(candidates, structures)
         kept = _kept_for_one_candidate(pairs, structures, scope["candidate_id"], limit)
     else:
-        pairs = best_pairs(candidates, structures, limit)
+        pairs = best_pairs(candidates, structures, limit) if pairs is None else pairs
         kept = np.arange(len(pairs.km))
     wanted = {}
     for k in kept.tolist():
@@ -431,14 +741,25 @@ def refresh_structure(structure_pk: int) -> SyncReport:
 
 def recompute_all(*, chunk: int = 300) -> SyncReport:
     """Full recomputation (recovery, and the periodic trim of each structure's list): every
-    matchable candidate against every open post, by chunks of structures to bound memory."""
-    candidates = candidate_side()
-    open_ids = list(open_structures().order_by("pk").values_list("pk", flat=True))
+    matchable candidate against every open post in one ranking, then stored by chunks of
+    structures (one transaction each, to keep them short)."""
+    from django.conf import settings
+
+    candidates, structures = candidate_side(), structure_side()
+    pairs = best_pairs(candidates, structures, settings.MATCHING_PROPOSALS_PER_STRUCTURE)
+    order = np.argsort(pairs.structure, kind="stable")
+    by_structure = pairs.structure[order]
     report = SyncReport()
-    for start in range(0, len(open_ids), chunk):
-        ids = open_ids[start : start + chunk]
-        structures = structure_side(open_structures().filter(pk__in=ids))
-        report.add(sync(candidates, structures, scope={"structure_id__in": ids}))
+    for start in range(0, len(structures), chunk):
+        part = order[slice(*np.searchsorted(by_structure, [start, start + chunk]))]
+        report.add(
+            sync(
+                candidates, structures,
+                scope={"structure_id__in": structures.ids[start : start + chunk].tolist()},
+                pairs=Pairs(pairs.candidate[part], pairs.structure[part], pairs.km[part],
+                            pairs.score[part]),
+            )
+        )  # fmt: skip
     # Structures with no open post left keep only the proposals they acted on.
     removed, _ = (
         Proposal.objects.filter(status=ProposalStatus.PROPOSED, origin=Origin.ENGINE)

@@ -198,37 +198,100 @@ def test_each_structure_keeps_its_best_ranked_proposals(open_structure, lons, se
     assert kept.count() == 3
 
 
-@pytest.mark.parametrize("limit", [1, 5, 40])
-def test_best_pairs_equal_the_best_of_every_allowed_pair(limit):
-    """The shortcut for "partout" candidates keeps exactly what ranking every pair keeps."""
-    rng = np.random.default_rng(limit)
-    n, m = 3000, 60
+def random_sides(seed: int, n: int, m: int, *, shared_places: bool = False):
+    """National-like sides: mainland and Guadeloupe, towns where many people live at the
+    same point, every distance choice, dates around today, ids not in index order."""
+    rng = np.random.default_rng(seed)
     today = np.datetime64("2021-06-01", "D")
+    towns = np.column_stack((rng.uniform(43, 50, 40), rng.uniform(-1, 7, 40)))
+
+    def places(count, overseas):
+        town = towns[rng.integers(0, len(towns), count)]
+        spread = rng.normal(0, 0.25, (count, 2)) * (rng.random((count, 1)) < 0.6)
+        lat = np.where(overseas, rng.uniform(15.9, 16.5, count), town[:, 0] + spread[:, 0])
+        lon = np.where(overseas, rng.uniform(-61.8, -61.2, count), town[:, 1] + spread[:, 1])
+        return engine.unit_vectors(lat, lon)
+
     overseas = rng.random(n) < 0.1
-    lat_c = np.where(overseas, rng.uniform(15.9, 16.5, n), rng.uniform(43, 50, n))
-    lon_c = np.where(overseas, rng.uniform(-61.8, -61.2, n), rng.uniform(-1, 7, n))
-    s_overseas = rng.random(m) < 0.15
-    lat_s = np.where(s_overseas, rng.uniform(15.9, 16.5, m), rng.uniform(43, 50, m))
-    lon_s = np.where(s_overseas, rng.uniform(-61.8, -61.2, m), rng.uniform(-1, 7, m))
     candidates = engine.CandidateSide(
-        ids=rng.permutation(n) + 1, xyz=engine.unit_vectors(lat_c, lon_c),
+        ids=rng.permutation(n) + 1, xyz=places(n, overseas),
         territory=np.where(overseas, "971", ""),
         dates=today + rng.integers(-30, 60, n).astype("timedelta64[D]"),
-        max_km=rng.choice([5.0, 20.0, 40.0, 100.0, 2000.0, 2000.0], n),
+        max_km=rng.choice([5.0, 10.0, 15.0, 20.0, 40.0, 100.0, 2000.0], n),
         diploma=rng.random(n) < 0.3, experience=rng.random(n) < 0.3,
         pix=rng.integers(0, 4, n), trained=rng.random(n) < 0.1, zone_version=np.ones(n, int),
     )  # fmt: skip
+    s_overseas = rng.random(m) < 0.15
+    xyz = places(m, s_overseas)
+    dates = today + rng.choice([-10, 0, 0, 0, 15, 40], m).astype("timedelta64[D]")
+    if shared_places:  # several structures in one town, some with the same start date
+        twin = rng.integers(0, m, m // 3)
+        xyz[: len(twin)], s_overseas[: len(twin)] = xyz[twin], s_overseas[twin]
+        dates[: len(twin) // 2] = dates[twin[: len(twin) // 2]]
     structures = engine.Side(
-        ids=np.arange(m) + 1, xyz=engine.unit_vectors(lat_s, lon_s),
-        territory=np.where(s_overseas, "971", ""),
-        dates=today + rng.integers(-10, 40, m).astype("timedelta64[D]"),
-    )  # fmt: skip
-    every = engine.allowed_pairs(candidates, structures, today=today.astype(object))
+        ids=np.arange(m) + 1, xyz=xyz, territory=np.where(s_overseas, "971", ""), dates=dates
+    )
+    return candidates, structures, today.astype(object)
+
+
+def every_allowed_pair_ranked(candidates, structures, limit, today):
+    """The reference: every allowed pair, sorted, the first ``limit`` of each structure."""
+    every = engine.allowed_pairs(candidates, structures, today=today)
     kept = engine.best_per_structure(every, limit, candidates.ids)
-    expected = set(zip(every.candidate[kept], every.structure[kept], strict=True))
-    best = engine.best_pairs(candidates, structures, limit, today=today.astype(object))
-    assert set(zip(best.candidate, best.structure, strict=True)) == expected
-    assert len(every.km) > 2 * len(expected)  # most pairs are dropped: the shortcut matters
+    return every, {
+        (int(c), int(s)): (km, score)
+        for c, s, km, score in zip(
+            every.candidate[kept], every.structure[kept], every.km[kept], every.score[kept],
+            strict=True,
+        )
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("search", ["k-d trees", "every pair"])
+@pytest.mark.parametrize(
+    "seed, limit, shared_places", [(1, 1, False), (2, 7, True), (3, 40, False), (4, 150, True)]
+)
+def test_best_pairs_equal_the_best_of_every_allowed_pair(
+    seed, limit, shared_places, search, monkeypatch
+):
+    """Pruned searches, "partout" ranking and shared places keep exactly what ranking every
+    allowed pair keeps: same pairs, same distances, same scores."""
+    monkeypatch.setattr(engine, "DENSE_PAIRS", 0 if search == "k-d trees" else 10**9)
+    candidates, structures, today = random_sides(seed, 4000, 90, shared_places=shared_places)
+    every, expected = every_allowed_pair_ranked(candidates, structures, limit, today)
+    best = engine.best_pairs(candidates, structures, limit, today=today)
+    got = {
+        (int(c), int(s)): (km, score)
+        for c, s, km, score in zip(best.candidate, best.structure, best.km, best.score, strict=True)
+    }
+    assert len(got) == len(best.km)  # no pair twice
+    assert got == expected
+    assert len(every.km) > len(expected)  # lists are cut: the ranking matters
+
+
+def test_best_pairs_break_ties_by_lowest_candidate_id():
+    """Candidates at one point with one profile tie: the lowest ids are kept, whatever
+    the order of the arrays."""
+    n = 30
+    today = np.datetime64("2021-06-01", "D")
+    point = engine.unit_vectors(np.full(n, 46.67), np.full(n, 5.55))
+    ids = np.random.default_rng(0).permutation(np.arange(100, 100 + n))
+    candidates = engine.CandidateSide(
+        ids=ids, xyz=point, territory=np.array([""] * n), dates=np.full(n, today),
+        max_km=np.array([20.0, 2000.0] * (n // 2)), diploma=np.zeros(n, bool),
+        experience=np.zeros(n, bool), pix=np.zeros(n, int), trained=np.zeros(n, bool),
+        zone_version=np.ones(n, int),
+    )  # fmt: skip
+    structures = engine.Side(
+        ids=np.array([1, 2]), territory=np.array(["", ""]), dates=np.full(2, today),
+        xyz=engine.unit_vectors(np.array([46.67, 46.70]), np.array([5.55, 5.55])),
+    )  # fmt: skip
+    best = engine.best_pairs(candidates, structures, 4, today=today.astype(object))
+    for s in (0, 1):
+        kept = sorted(ids[best.candidate[best.structure == s]].tolist())
+        nearest = best.km[best.structure == s]
+        assert len(kept) == 4 and np.all(nearest == nearest[0])
+        assert kept == sorted(ids.tolist())[:4]
 
 
 def test_manual_shortlist_is_limited_to_recruiting_structures_and_nearby_candidates(
