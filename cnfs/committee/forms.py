@@ -5,8 +5,6 @@ from cnfs.committee.enums import Decision
 from cnfs.committee.imports import MAX_BYTES, MAX_BYTES_LABEL
 
 OBSERVATION_MAX_LENGTH = 2000
-# django-dsfr's checkbox snippet needs django-widget-tweaks, which the project does not install.
-CHECKBOX_TEMPLATE = "committee/widgets/checkbox.html"
 
 
 class SessionCreateForm(DsfrBaseForm):
@@ -46,9 +44,7 @@ class DecisionForm(DsfrBaseForm):
 
 class AgendaFilterForm(DsfrBaseForm):
     departement = forms.ChoiceField(label="Département", required=False)
-    undecided = forms.BooleanField(
-        label="Points non décidés seulement", required=False, template_name=CHECKBOX_TEMPLATE
-    )
+    undecided = forms.BooleanField(label="Points non décidés seulement", required=False)
 
     def __init__(self, *args, departements=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,7 +56,6 @@ class AgendaFilterForm(DsfrBaseForm):
 class CloseSessionForm(DsfrBaseForm):
     confirm = forms.BooleanField(
         label="Je confirme la clôture : les décisions seront appliquées et notifiées.",
-        template_name=CHECKBOX_TEMPLATE,
         error_messages={"required": "Cochez la case pour confirmer la clôture."},
     )
 

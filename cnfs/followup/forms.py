@@ -54,7 +54,6 @@ class OpinionForm(DsfrBaseForm):
         choices=Opinion.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choisissez un avis favorable ou défavorable."},
-        template_name="followup/widgets/radio_field.html",
     )
     comment = forms.CharField(
         label="Commentaire",

@@ -9,8 +9,6 @@ from cnfs.contracts.enums import ContractKind, EndReason
 from cnfs.funding.forms import DateInput, EuroAmountField
 from cnfs.matching.enums import DeclineReason, ProposalStatus
 
-# django-dsfr's checkbox snippet needs django-widget-tweaks, which the project does not install.
-CHECKBOX_TEMPLATE = "committee/widgets/checkbox.html"
 COMMENT_MAX_LENGTH = 500
 
 P = ProposalStatus
@@ -35,13 +33,9 @@ class CandidateFilterForm(DsfrBaseForm):
         empty_value=None,
         required=False,
     )
-    diploma = forms.BooleanField(
-        label="Diplômé(e) en médiation numérique", required=False, template_name=CHECKBOX_TEMPLATE
-    )
-    has_cv = forms.BooleanField(label="Avec un CV", required=False, template_name=CHECKBOX_TEMPLATE)
-    trained = forms.BooleanField(
-        label="Déjà formé(e) (ancien conseiller)", required=False, template_name=CHECKBOX_TEMPLATE
-    )
+    diploma = forms.BooleanField(label="Diplômé(e) en médiation numérique", required=False)
+    has_cv = forms.BooleanField(label="Avec un CV", required=False)
+    trained = forms.BooleanField(label="Déjà formé(e) (ancien conseiller)", required=False)
 
     def filter(self, queryset, prefix: str = ""):
         """``prefix`` leads from the queryset's model to the candidate (``candidate__``)."""

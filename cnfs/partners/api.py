@@ -21,7 +21,8 @@ from cnfs.places.enums import Access, Service
 from cnfs.places.models import PlaceAdvisor
 from cnfs.public.queries import BBox, MapFilters, filtered_places, in_bbox
 from cnfs.stats import indicators as stats
-from cnfs.structures.enums import LegalType, StructureStatus
+from cnfs.structures.api import StructureBase
+from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import Structure
 from cnfs.territories.models import Departement, Region
 
@@ -307,41 +308,13 @@ class ContactOut(Schema):
     phone: str
 
 
-class StructureOut(Schema):
-    id: int
-    name: str
-    legal_type: LegalType
-    siret: str
-    status: StructureStatus
-    status_label: str
+class StructureOut(StructureBase):
     address: str
-    commune: str = Field(description="Code INSEE de la commune")
-    commune_name: str
-    departement: str
     region: str
     posts_granted: int
-    occupied_posts: int = Field(description="Conseillers en poste et recrutements en cours")
-    open_posts: int
     label_france_services: bool
     label_aidants_connect: bool
     contact: ContactOut = Field(description="Personne à contacter (donnée personnelle)")
-    created_at: datetime
-
-    @staticmethod
-    def resolve_status_label(obj):
-        return obj.get_status_display()
-
-    @staticmethod
-    def resolve_commune(obj):
-        return obj.commune_id
-
-    @staticmethod
-    def resolve_commune_name(obj):
-        return obj.commune.name
-
-    @staticmethod
-    def resolve_departement(obj):
-        return obj.departement_id
 
     @staticmethod
     def resolve_region(obj):

@@ -105,31 +105,21 @@ class ApplicationOut(Schema):
         return obj.get_status_display()
 
 
-class StructureOut(Schema):
+class StructureBase(Schema):
+    """What every API says of a structure the same way (this one, the partners')."""
+
     id: int
     name: str
     legal_type: LegalType
-    legal_type_label: str
     siret: str
-    siren: str
     status: StructureStatus
     status_label: str
     commune: str = Field(description="Code INSEE de la commune")
     commune_name: str
     departement: str = Field(description="Code du département")
-    posts_requested: int = Field(description="Nombre de conseillers souhaités")
-    granted_posts: int = Field(description="Postes attribués (dernière décision favorable)")
     occupied_posts: int = Field(description="Conseillers en poste et recrutements en cours")
     open_posts: int = Field(description="Postes encore à pourvoir")
-    email_confirmed: bool = Field(description="Adresse e-mail du contact confirmée")
-    possible_duplicate_of: int | None = Field(
-        description="Structure ayant déjà candidaté avec le même SIRET"
-    )
     created_at: datetime = Field(description="Date de dépôt de la candidature")
-
-    @staticmethod
-    def resolve_legal_type_label(obj):
-        return obj.get_legal_type_display()
 
     @staticmethod
     def resolve_status_label(obj):
@@ -146,6 +136,21 @@ class StructureOut(Schema):
     @staticmethod
     def resolve_departement(obj):
         return obj.departement_id
+
+
+class StructureOut(StructureBase):
+    legal_type_label: str
+    siren: str
+    posts_requested: int = Field(description="Nombre de conseillers souhaités")
+    granted_posts: int = Field(description="Postes attribués (dernière décision favorable)")
+    email_confirmed: bool = Field(description="Adresse e-mail du contact confirmée")
+    possible_duplicate_of: int | None = Field(
+        description="Structure ayant déjà candidaté avec le même SIRET"
+    )
+
+    @staticmethod
+    def resolve_legal_type_label(obj):
+        return obj.get_legal_type_display()
 
     @staticmethod
     def resolve_email_confirmed(obj):

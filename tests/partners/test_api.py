@@ -238,7 +238,13 @@ def test_a_key_restricted_to_the_jura_sees_only_its_structures(client, make_key,
 
     response = get(client, STRUCTURES, clear_key)
     assert [s["name"] for s in response.json()["items"]] == ["ECLA"]
-    assert response.json()["items"][0]["contact"]["email"] == ecla.contact_email
+    item = response.json()["items"][0]
+    assert item["contact"]["email"] == ecla.contact_email
+    assert (item["commune"], item["commune_name"], item["departement"], item["region"]) == (
+        ecla.commune_id, ecla.commune.name, "39", jura.region_id
+    )  # fmt: skip
+    assert (item["status"], item["status_label"]) == (ecla.status, ecla.get_status_display())
+    assert item["posts_granted"] == ecla.granted_posts
     assert get(client, f"{STRUCTURES}/{ecla.pk}", clear_key).status_code == 200
     # Outside the key's territory: not found, as if it did not exist.
     assert get(client, f"{STRUCTURES}/{doubs_structure.pk}", clear_key).status_code == 404
