@@ -69,6 +69,8 @@ def matching_at_national_scale():
     full = best_of(engine.recompute_all, repeat=2)
     candidate = Candidate.objects.matchable().order_by("pk").first()
     incremental = best_of(lambda: engine.refresh_candidate(candidate.pk), repeat=3)
+    structure_pk = int(recruiting.ids[0])
+    refill = best_of(lambda: engine.refresh_structure(structure_pk), repeat=3)
 
     from cnfs.matching.shortage import national_shortage
 
@@ -105,6 +107,11 @@ def matching_at_national_scale():
         Figure(
             "mise en relation : mise à jour incrémentale d’un candidat", incremental * 1000, "ms",
             full * 1000, "référence : le recalcul complet en base",
+        ),
+        Figure(
+            "mise en relation : mise à jour d’une structure (après un refus)", refill * 1000,
+            "ms", full * 1000, "liste de la structure recalculée et complétée ; "
+            "référence : le recalcul complet en base",
         ),
         Figure(
             "postes sans candidats : couplage biparti maximal national", shortage, "s", steady,

@@ -292,9 +292,20 @@ class _Search:
     world: np.ndarray
     deadline: np.ndarray
     standing: _Standing
+    taken: np.ndarray  # sorted keys (candidate × sites + site) of the pairs not to rank
+
+    def untaken(self, c_: np.ndarray, s_: np.ndarray) -> np.ndarray | None:
+        """Which of these pairs may be ranked (None: all of them)."""
+        if not len(self.taken):
+            return None
+        keys = c_ * len(self.xyz) + s_
+        at = np.minimum(np.searchsorted(self.taken, keys), len(self.taken) - 1)
+        return self.taken[at] != keys
 
 
-def best_pairs(candidates: CandidateSide, structures: Side, limit: int, today=None) -> Pairs:
+def best_pairs(
+    candidates: CandidateSide, structures: Side, limit: int, today=None, taken=None
+) -> Pairs:
     """Each structure's ``limit`` best-ranked allowed pairs, without listing every pair.
 
     A score is a closeness part (40 points at 0 km, none from SCORED_KM on) plus a bonus
@@ -309,6 +320,9 @@ def best_pairs(candidates: CandidateSide, structures: Side, limit: int, today=No
       candidate of bonus b can only enter its list within 100 × (1 − (T − b) / 40) km, so
       each k-d tree search goes only as far as it can still change a list.
 
+    ``taken``: (candidate indexes, structure indexes) of pairs the structures already acted
+    on; they are not ranked, so each list holds ``limit`` profiles still to consider.
+
     Distances and scores of the kept pairs are exactly those of ``allowed_pairs``; tests
     check the result against ranking every allowed pair.
     """
@@ -317,8 +331,12 @@ def best_pairs(candidates: CandidateSide, structures: Side, limit: int, today=No
         return _no_pairs()
     c_world, s_world = _world_codes(candidates.territory, structures.territory)
     deadline = np.where(structures.dates <= today64, today64, structures.dates)
-    keys = np.column_stack((structures.xyz, s_world, deadline.astype(np.int64)))
+    taken_c, taken_s = (np.empty(0, np.int64),) * 2 if taken is None else taken
+    own = np.full(len(structures), -1)
+    own[taken_s] = taken_s  # a structure with pairs of its own to leave out is its own site
+    keys = np.column_stack((structures.xyz, s_world, deadline.astype(np.int64), own))
     _, first, site_of = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    site_of = site_of.ravel()
     bonus = bonuses(candidates, today64)
     anywhere = candidates.max_km >= ANYWHERE_KM
     search = _Search(
@@ -327,6 +345,7 @@ def best_pairs(candidates: CandidateSide, structures: Side, limit: int, today=No
         later=candidates.dates > today64, xyz=structures.xyz[first], world=s_world[first],
         deadline=deadline[first],
         standing=_Standing(len(first), limit, CLOSENESS_POINTS + bonus.max()),
+        taken=np.unique(np.asarray(taken_c) * len(first) + site_of[taken_s]),
     )  # fmt: skip
     far = _ranked_anywhere(search, np.nonzero(anywhere)[0], limit)
     near = [
@@ -334,7 +353,7 @@ def best_pairs(candidates: CandidateSide, structures: Side, limit: int, today=No
         for world in np.intersect1d(c_world, search.world).tolist()
     ]
     ci, si, km, score = _select(search, near, far, limit)
-    return _expand(site_of.ravel(), ci, si, km, score)
+    return _expand(site_of, ci, si, km, score)
 
 
 def _world_codes(*territories: np.ndarray) -> list[np.ndarray]:
@@ -351,12 +370,15 @@ def _world_codes(*territories: np.ndarray) -> list[np.ndarray]:
 
 def _ranked_anywhere(search: _Search, pool: np.ndarray, limit: int) -> list:
     """For each group of sites sharing a closed world and a deadline: the first ``limit``
-    eligible "partout" candidates by bonus (ties: lowest id), and the dot products of
-    their unit vectors (sites × candidates). Their pairs beyond SCORED_KM are counted."""
+    eligible "partout" candidates by bonus (ties: lowest id), the dot products of their
+    unit vectors (sites × candidates) and the pairs left out (None: none). Their pairs
+    beyond SCORED_KM are counted. Each pair left out may take one more from the ranking."""
     groups = []
     if not len(pool):
         return groups
     c, standing = search.candidates, search.standing
+    extra = len(search.taken)
+    taken_sites = np.unique(search.taken % len(search.xyz))
     keys, inverse = np.unique(
         np.column_stack((search.world, search.deadline.astype(np.int64))), axis=0,
         return_inverse=True,
@@ -368,15 +390,26 @@ def _ranked_anywhere(search: _Search, pool: np.ndarray, limit: int) -> list:
         ]
         if not len(eligible):
             continue
-        ranked = eligible[np.lexsort((c.ids[eligible], -search.bonus[eligible]))][:limit]
+        order = np.lexsort((c.ids[eligible], -search.bonus[eligible]))
+        ranked = eligible[order][: limit + extra]
         members = np.nonzero(inverse == g)[0]
         dots = search.xyz[members] @ c.xyz[ranked].T
-        groups.append((members, ranked, dots))
+        left_out = None
+        rows = np.nonzero(np.isin(members, taken_sites))[0]
+        if len(rows):
+            left_out = np.zeros(dots.shape, dtype=bool)
+            left_out[rows] = ~search.untaken(
+                np.tile(ranked, len(rows)), np.repeat(members[rows], len(ranked))
+            ).reshape(len(rows), len(ranked))
+        groups.append((members, ranked, dots, left_out))
         # Counted beyond SCORED_KM only (the search counts the closer ones): all of them,
-        # minus the few that are not surely that far.
+        # minus the few that are not surely that far, and those left out.
         levels = search.bonus[ranked]
         standing.counts[members] += np.bincount(standing.point(levels), minlength=standing.points)
-        rows, cols = np.nonzero(dots >= _cosine(SCORED_KM + 0.01))
+        uncounted = dots >= _cosine(SCORED_KM + 0.01)
+        if left_out is not None:
+            uncounted |= left_out
+        rows, cols = np.nonzero(uncounted)
         standing.add(members[rows], levels[cols], sign=-1)
     return groups
 
@@ -441,6 +474,9 @@ def _search_kind(search: _Search, group, km, is_later, level, bands, cut):
         if is_later:
             on_time = c.dates[c_] <= search.deadline[s_]
             keep = on_time if keep is None else keep & on_time
+        untaken = search.untaken(c_, s_)
+        if untaken is not None:
+            keep = untaken if keep is None else keep & untaken
         if keep is not None:
             c_, s_, v = c_[keep], s_[keep], v[keep]
         found_c.append(c_)
@@ -461,6 +497,9 @@ def _every_near_pair(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
         & (c.dates[c_in][:, None] <= search.deadline[s_in][None, :])
     )
     c_, s_, km = c_in[rows], s_in[cols], km[rows, cols]
+    untaken = search.untaken(c_, s_)
+    if untaken is not None:
+        c_, s_, km = c_[untaken], s_[untaken], km[untaken]
     raw = _closeness(km) + search.bonus[c_]
     inside = km <= search.reach[c_] - 0.01  # surely allowed: counted
     search.standing.add(s_[inside], raw[inside])
@@ -480,11 +519,13 @@ def _select(search: _Search, near: list, far: list, limit: int):
     nscore = np.round(_closeness(nkm) + bonus[nc], 2)
     # "Partout" candidates farther than SCORED_KM score their bonus.
     fc, fs, fdots = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0)]
-    for members, ranked, dots in far:
-        rows, cols = np.nonzero(
-            (dots < _cosine(SCORED_KM - 0.01))
-            & (bonus[ranked][None, :] >= floor[members][:, None] - 0.02)
+    for members, ranked, dots, left_out in far:
+        wanted = (dots < _cosine(SCORED_KM - 0.01)) & (
+            bonus[ranked][None, :] >= floor[members][:, None] - 0.02
         )
+        if left_out is not None:
+            wanted &= ~left_out
+        rows, cols = np.nonzero(wanted)
         fc.append(ranked[cols])
         fs.append(members[rows])
         fdots.append(dots[rows, cols])
@@ -613,6 +654,32 @@ def _kept_for_one_candidate(pairs: Pairs, structures: Side, candidate_pk: int, l
     return np.array(keep, dtype=np.int64)
 
 
+def acted_on(candidates: CandidateSide, structures: Side) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate indexes, structure indexes) of the pairs the structures already acted on
+    — shortlisted, recruiting, declined (unless the candidate's zone or availability changed
+    since) —: they are not ranked again, so each list is filled with profiles to consider."""
+    rows = list(
+        Proposal.objects.filter(structure_id__in=structures.ids.tolist())
+        # Recruited people are in post: never matchable, nothing to leave out.
+        .exclude(status__in=[ProposalStatus.PROPOSED, ProposalStatus.RECRUITED])
+        .values_list("candidate_id", "structure_id", "status", "declined_zone_version",
+                     "candidate__zone_version")
+        .order_by()
+    )  # fmt: skip
+    candidate_at = {pk: i for i, pk in enumerate(candidates.ids.tolist())} if rows else {}
+    structure_at = {pk: i for i, pk in enumerate(structures.ids.tolist())}
+    pairs = [
+        (candidate_at[candidate], structure_at[structure])
+        for candidate, structure, status, declined_zone, zone in rows
+        if candidate in candidate_at
+        and not (status == ProposalStatus.DECLINED and declined_zone not in (None, zone))
+    ]  # fmt: skip
+    if not pairs:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    ci, si = zip(*pairs, strict=True)
+    return np.array(ci, dtype=np.int64), np.array(si, dtype=np.int64)
+
+
 @transaction.atomic
 def sync(
     candidates: CandidateSide, structures: Side, *, scope: dict, pairs: Pairs | None = None
@@ -633,7 +700,10 @@ def sync(
         pairs = allowed_pairs(candidates, structures)
         kept = _kept_for_one_candidate(pairs, structures, scope["candidate_id"], limit)
     else:
-        pairs = best_pairs(candidates, structures, limit) if pairs is None else pairs
+        if pairs is None:
+            pairs = best_pairs(
+                candidates, structures, limit, taken=acted_on(candidates, structures)
+            )
         kept = np.arange(len(pairs.km))
     wanted = {}
     for k in kept.tolist():
@@ -746,7 +816,10 @@ def recompute_all(*, chunk: int = 300) -> SyncReport:
     from django.conf import settings
 
     candidates, structures = candidate_side(), structure_side()
-    pairs = best_pairs(candidates, structures, settings.MATCHING_PROPOSALS_PER_STRUCTURE)
+    pairs = best_pairs(
+        candidates, structures, settings.MATCHING_PROPOSALS_PER_STRUCTURE,
+        taken=acted_on(candidates, structures),
+    )  # fmt: skip
     order = np.argsort(pairs.structure, kind="stable")
     by_structure = pairs.structure[order]
     report = SyncReport()

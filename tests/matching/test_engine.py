@@ -115,6 +115,28 @@ def test_a_declined_proposal_comes_back_only_when_the_zone_changes(open_structur
     assert Proposal.objects.get().status == ProposalStatus.PROPOSED
 
 
+def test_a_declined_profile_makes_room_for_the_next_one(
+    open_structure, lons, settings, django_capture_on_commit_callbacks
+):
+    from cnfs.accounts.enums import Role
+
+    settings.MATCHING_PROPOSALS_PER_STRUCTURE = 2
+    manager = factories.UserFactory(roles=[(Role.STRUCTURE, {"structure": open_structure})])
+    best = factories.CandidateFactory(commune=lons, former_advisor=True)
+    second = factories.CandidateFactory(commune=lons, has_diploma=True)
+    third = factories.CandidateFactory(commune=lons, has_experience=True)
+    engine.recompute_all()
+    proposed = Proposal.objects.filter(structure=open_structure, status=ProposalStatus.PROPOSED)
+    assert set(proposed.values_list("candidate", flat=True)) == {best.pk, second.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline(proposed.get(candidate=best), reason="profile", by=manager)
+    # The next profile takes the place at once; the declined one stays declined.
+    assert set(proposed.values_list("candidate", flat=True)) == {second.pk, third.pk}
+    engine.recompute_all()
+    assert set(proposed.values_list("candidate", flat=True)) == {second.pk, third.pk}
+    assert Proposal.objects.get(candidate=best).status == ProposalStatus.DECLINED
+
+
 def test_incremental_refresh_follows_a_profile_change(
     open_structure, lons, django_capture_on_commit_callbacks
 ):
@@ -234,9 +256,20 @@ def random_sides(seed: int, n: int, m: int, *, shared_places: bool = False):
     return candidates, structures, today.astype(object)
 
 
-def every_allowed_pair_ranked(candidates, structures, limit, today):
-    """The reference: every allowed pair, sorted, the first ``limit`` of each structure."""
+def every_allowed_pair_ranked(candidates, structures, limit, today, taken=()):
+    """The reference: every allowed pair but those ``taken``, sorted, the first ``limit``
+    of each structure."""
     every = engine.allowed_pairs(candidates, structures, today=today)
+    left = np.array(
+        [
+            (c, s) not in taken
+            for c, s in zip(every.candidate.tolist(), every.structure.tolist(), strict=True)
+        ],
+        dtype=bool,
+    )
+    every = engine.Pairs(
+        every.candidate[left], every.structure[left], every.km[left], every.score[left]
+    )
     kept = engine.best_per_structure(every, limit, candidates.ids)
     return every, {
         (int(c), int(s)): (km, score)
@@ -267,6 +300,29 @@ def test_best_pairs_equal_the_best_of_every_allowed_pair(
     assert len(got) == len(best.km)  # no pair twice
     assert got == expected
     assert len(every.km) > len(expected)  # lists are cut: the ranking matters
+
+
+@pytest.mark.parametrize("search", ["k-d trees", "every pair"])
+def test_best_pairs_leave_out_the_pairs_structures_acted_on(search, monkeypatch):
+    """Declined or shortlisted pairs are not ranked: the next profiles fill the lists, the
+    "partout" ones included."""
+    monkeypatch.setattr(engine, "DENSE_PAIRS", 0 if search == "k-d trees" else 10**9)
+    candidates, structures, today = random_sides(5, 4000, 90, shared_places=True)
+    limit = 12
+    _, first = every_allowed_pair_ranked(candidates, structures, limit, today)
+    rng = np.random.default_rng(5)
+    listed = sorted(first)
+    taken = {listed[k] for k in rng.choice(len(listed), len(listed) // 3, replace=False)}
+    assert any(candidates.max_km[c] >= engine.ANYWHERE_KM for c, _ in taken)
+    _, expected = every_allowed_pair_ranked(candidates, structures, limit, today, taken)
+    ci, si = (np.array(column) for column in zip(*sorted(taken), strict=True))
+    best = engine.best_pairs(candidates, structures, limit, today=today, taken=(ci, si))
+    got = {
+        (int(c), int(s)): (km, score)
+        for c, s, km, score in zip(best.candidate, best.structure, best.km, best.score, strict=True)
+    }
+    assert got == expected and not taken & set(got)
+    assert len(got) == len(first)  # every list is as long as before
 
 
 def test_best_pairs_break_ties_by_lowest_candidate_id():
