@@ -792,9 +792,28 @@ def refresh_candidate(candidate_pk: int) -> SyncReport:
     return sync(candidates, structure_side(), scope={"candidate_id": candidate_pk})
 
 
+def within_reach_of(structures: Side):
+    """The matchable candidates who may reach one of ``structures``: those living within
+    SCORED_KM of it (a box around it, cut exactly by the engine), and those who go
+    farther ("partout")."""
+    from django.db.models import Q
+
+    reach = Q(max_distance_km__gt=SCORED_KM)
+    for x, y, z in structures.xyz.tolist():
+        latitude, longitude = np.degrees(np.arcsin(z)), np.degrees(np.arctan2(y, x))
+        margin = np.degrees(SCORED_KM / EARTH_RADIUS_KM) * 1.01
+        wide = margin / max(np.cos(np.radians(min(abs(latitude) + margin, 89.0))), 0.01)
+        reach |= Q(
+            commune__latitude__range=(latitude - margin, latitude + margin),
+            commune__longitude__range=(longitude - wide, longitude + wide),
+        )
+    return Candidate.objects.matchable().filter(reach)
+
+
 def refresh_structure(structure_pk: int) -> SyncReport:
     structures = structure_side(open_structures().filter(pk=structure_pk))
-    report = sync(candidate_side(), structures, scope={"structure_id__in": [structure_pk]})
+    candidates = candidate_side(within_reach_of(structures))
+    report = sync(candidates, structures, scope={"structure_id__in": [structure_pk]})
     structure = Structure.objects.get(pk=structure_pk)
     if len(structures):
         for candidate_pk in named_candidates(structure):

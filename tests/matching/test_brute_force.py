@@ -151,3 +151,19 @@ def test_declined_pairs_are_never_proposed_again(world):
     )
     expected = set(expected_pairs(today, structures, candidates))
     assert proposed == expected - {(p.candidate_id, p.structure_id) for p in declined}
+
+
+@pytest.mark.parametrize("limit", [5, 100_000])
+def test_refreshing_one_structure_keeps_what_the_full_recomputation_found(world, settings, limit):
+    """A structure's refresh reads only the candidates who may reach it: its list is the
+    one the full recomputation, which reads everyone, makes."""
+    settings.MATCHING_PROPOSALS_PER_STRUCTURE = limit
+    _, structures, _ = world
+    engine.recompute_all()
+    fields = ("candidate_id", "structure_id", "status", "score", "distance_km")
+    before = set(Proposal.objects.values_list(*fields))
+    assert before
+    for s in structures:
+        report = engine.refresh_structure(s.pk)
+        assert (report.created, report.updated, report.reproposed, report.removed) == (0, 0, 0, 0)
+    assert set(Proposal.objects.values_list(*fields)) == before
