@@ -250,9 +250,9 @@ def _cosine(km: float) -> float:
 
 
 class _Standing:
-    """How many allowed pairs each site has been found, by score point: enough to know a
-    score its ``limit``-th best pair reaches at least (``floor``), hence how far each level
-    of candidate is still worth looking for around it."""
+    """How many allowed pairs have been found for each site, by score point: enough to
+    know a score its ``limit``-th best pair reaches at least (``floor``), hence how far each
+    level of candidate is still worth looking for around it."""
 
     def __init__(self, sites: int, limit: int, top_score: float):
         self.limit, self.points = limit, int(top_score) + 2
@@ -281,7 +281,8 @@ class _Standing:
 class _Search:
     """One ranking problem: the candidates, and the sites (structures at one place, in
     one closed world, with one deadline: they have the same candidates in the same
-    order, so each site is ranked once)."""
+    order, so each site is ranked once; a structure with pairs to leave out is a site of
+    its own)."""
 
     candidates: CandidateSide
     bonus: np.ndarray
