@@ -4,10 +4,11 @@ daily counters in step (an admin edit or delete would make them drift)."""
 from django.contrib import admin
 
 from cnfs.activity.models import Report
+from cnfs.common.admin import ReadOnlyAdmin
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     list_display = ["date", "kind", "participants", "channel", "advisor", "structure"]
     list_filter = ["kind", "channel", "duration", "aidants_connect"]
     date_hierarchy = "date"
@@ -15,12 +16,3 @@ class ReportAdmin(admin.ModelAdmin):
     raw_id_fields = ["advisor", "structure", "place", "commune"]
     search_fields = ["advisor__email", "structure__name"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

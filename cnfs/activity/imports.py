@@ -26,8 +26,6 @@ Columns (header on line 1, ``;`` or ``,`` separated, UTF-8; order free; only ``d
 - ``cle``: an identifier of the row (optional, 64 characters at most).
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,6 +33,7 @@ from django.core.exceptions import ValidationError
 
 from cnfs.activity import services
 from cnfs.activity.enums import AgeBracket, Body, Channel, Duration, Kind, Status
+from cnfs.common.csvfile import NO, YES, FileTooBig, open_csv
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_BYTES_LABEL = "2 Mo"
@@ -76,8 +75,6 @@ FIELD_COLUMNS = {
     "followup_workshop": "suivi_atelier", "redirections": "reorientations",
     "aidants_connect": "aidants_connect", "client_key": "cle", "__all__": "ligne",
 }  # fmt: skip
-YES = {"oui", "o", "1", "vrai", "x", "yes", "true"}
-NO = {"non", "n", "0", "faux", "", "no", "false"}
 
 
 @dataclass
@@ -89,14 +86,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # A spreadsheet saved as « CSV (séparateur : point-virgule) » under Windows.
-        return data.decode("cp1252", errors="replace")
 
 
 def _date(value: str):
@@ -177,13 +166,10 @@ def _messages(error: ValidationError) -> list[str]:
 
 
 def _read(file) -> tuple[list[tuple[int, dict]], list[str]]:
-    data = file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        return [], [f"Le fichier dépasse la taille maximale de {MAX_BYTES_LABEL}."]
-    text = _decode(data if isinstance(data, bytes) else data.encode())
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line or "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        reader, _ = open_csv(file, max_bytes=MAX_BYTES, max_label=MAX_BYTES_LABEL)
+    except FileTooBig as error:
+        return [], [str(error)]
     header = [cell.strip().lower() for cell in next(reader, [])]
     if not any(header):
         return [], ["Le fichier est vide : la première ligne doit nommer les colonnes."]

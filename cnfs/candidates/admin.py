@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from cnfs.candidates.models import Candidate, CandidateCount
+from cnfs.common.admin import ReadOnlyAdmin
 
 # Set by the services (confirmation, recruitment, matching): shown, never edited here.
 COMPUTED_FIELDS = [
@@ -19,8 +20,10 @@ COMPUTED_FIELDS = [
 ]
 
 
+# Profiles change in the candidate's space and through the services (proposals follow);
+# deleting is the erasure service (anonymous count, CV file removed). Here: read only.
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(ReadOnlyAdmin):
     list_display = [
         "last_name",
         "first_name",
@@ -69,30 +72,10 @@ class CandidateAdmin(admin.ModelAdmin):
             reverse("candidates:cv", args=[candidate.pk]),
         )
 
-    # Profiles change in the candidate's space and through the services (proposals follow);
-    # deleting is the erasure service (anonymous count, CV file removed). Here: read only.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CandidateCount)
-class CandidateCountAdmin(admin.ModelAdmin):
+class CandidateCountAdmin(ReadOnlyAdmin):
     """Anonymous counts kept after erasure: read-only."""
 
     list_display = ["month", "deleted"]
     ordering = ["-month"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,17 +4,7 @@
 from django.contrib import admin
 
 from cnfs.committee.models import AgendaItem, Session
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from cnfs.common.admin import ReadOnlyAdmin
 
 
 class AgendaItemInline(admin.TabularInline):

@@ -42,31 +42,58 @@ class SessionOut(Schema):
         return obj.decided_count
 
 
-class AgendaItemOut(Schema):
+class AgendaItemBase(Schema):
+    """What every API says of a committee item the same way (this one, a structure's
+    decisions)."""
+
+    id: int = Field(description="Identifiant du point de l’ordre du jour")
+    session_number: int = Field(description="Numéro de la session (COSELEC n)")
+    request_kind: str = Field(description="Candidature, ajout ou rendu de postes")
+    request_kind_label: str
+    posts_requested: int
+    decision_label: str | None
+    posts: int | None = Field(description="Postes accordés")
+    priority: bool
+    observation: str
+
+    @staticmethod
+    def resolve_session_number(obj):
+        return obj.session.number
+
+    @staticmethod
+    def resolve_request_kind(obj):
+        return obj.request.kind
+
+    @staticmethod
+    def resolve_request_kind_label(obj):
+        return obj.request.get_kind_display()
+
+    @staticmethod
+    def resolve_posts_requested(obj):
+        return obj.request.posts
+
+    @staticmethod
+    def resolve_decision(obj):
+        return obj.decision or None
+
+    @staticmethod
+    def resolve_decision_label(obj):
+        return obj.get_decision_display() if obj.decision else None
+
+
+class AgendaItemOut(AgendaItemBase):
     id: int = Field(description="Identifiant du point (pour décider)")
-    session_number: int
     position: int
     structure_id: int
     structure_name: str
     siret: str
     departement: str = Field(description="Code du département de la structure")
     request_id: int
-    request_kind: str = Field(description="Candidature, ajout ou rendu de postes")
-    request_kind_label: str
-    posts_requested: int
     opinion: str | None = Field(description="Avis du préfet : favorable ou défavorable")
     opinion_suggested_posts: int | None
     decision: Decision | None
-    decision_label: str | None
-    posts: int | None = Field(description="Postes accordés")
-    priority: bool
-    observation: str
     decided_at: datetime | None
     applied_at: datetime | None = Field(description="Appliquée à la clôture de la session")
-
-    @staticmethod
-    def resolve_session_number(obj):
-        return obj.session.number
 
     @staticmethod
     def resolve_structure_id(obj):
@@ -85,32 +112,12 @@ class AgendaItemOut(Schema):
         return obj.request.structure.departement_id
 
     @staticmethod
-    def resolve_request_kind(obj):
-        return obj.request.kind
-
-    @staticmethod
-    def resolve_request_kind_label(obj):
-        return obj.request.get_kind_display()
-
-    @staticmethod
-    def resolve_posts_requested(obj):
-        return obj.request.posts
-
-    @staticmethod
     def resolve_opinion(obj):
         return obj.request.opinion or None
 
     @staticmethod
     def resolve_opinion_suggested_posts(obj):
         return obj.request.opinion_suggested_posts
-
-    @staticmethod
-    def resolve_decision(obj):
-        return obj.decision or None
-
-    @staticmethod
-    def resolve_decision_label(obj):
-        return obj.get_decision_display() if obj.decision else None
 
 
 class DecisionIn(Schema):

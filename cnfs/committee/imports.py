@@ -5,8 +5,6 @@ whole. A valid file is applied through ``services.decide`` in one transaction, s
 on any row (the national cap, a closed request) undoes the rows before it.
 """
 
-import csv
-import io
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -15,6 +13,7 @@ from django.db import transaction
 
 from cnfs.committee import services
 from cnfs.committee.enums import Decision
+from cnfs.common.csvfile import NO, YES, FileTooBig, open_csv
 from cnfs.funding.rates import NoRateError
 from cnfs.structures.enums import RequestKind
 from cnfs.structures.perms import can_decide
@@ -50,8 +49,6 @@ DECISIONS = {
     "examen_complementaire": Decision.COMPLEMENTARY_REVIEW,
     Decision.COMPLEMENTARY_REVIEW.value: Decision.COMPLEMENTARY_REVIEW,
 }
-YES = {"oui", "o", "vrai", "1", "x", "yes", "true"}
-NO = {"non", "n", "faux", "0", "", "no", "false"}
 
 
 @dataclass
@@ -83,27 +80,16 @@ class _Rejected(Exception):
     pass
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # A spreadsheet saved as « CSV (séparateur : point-virgule) » under Windows.
-        return data.decode("cp1252", errors="replace")
-
-
 def _messages(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
 def _read(file) -> tuple[list[tuple[int, dict]], list[str]]:
     """The rows of the file as (line number, {column: value}), or the errors of its form."""
-    data = file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        return [], [f"Le fichier dépasse la taille maximale de {MAX_BYTES_LABEL}."]
-    text = _decode(data if isinstance(data, bytes) else data.encode())
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line or "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        reader, delimiter = open_csv(file, max_bytes=MAX_BYTES, max_label=MAX_BYTES_LABEL)
+    except FileTooBig as error:
+        return [], [str(error)]
     header = next(reader, None)
     if not header or not any(cell.strip() for cell in header):
         return [], ["Le fichier est vide : la première ligne doit nommer les colonnes."]

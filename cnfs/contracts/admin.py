@@ -3,6 +3,7 @@
 
 from django.contrib import admin
 
+from cnfs.common.admin import ReadOnlyAdmin
 from cnfs.contracts.models import Contract, SmicRate, Training
 from cnfs.funding.money import euros
 
@@ -14,17 +15,6 @@ class SmicRateAdmin(admin.ModelAdmin):
     @admin.display(description="SMIC horaire brut", ordering="hourly_cents")
     def hourly(self, obj):
         return euros(obj.hourly_cents)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Contract)

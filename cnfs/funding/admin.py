@@ -3,6 +3,7 @@ agreements, posts and instalments change through the services, payments never ch
 
 from django.contrib import admin
 
+from cnfs.common.admin import ReadOnlyAdmin
 from cnfs.funding.models import (
     FundingAgreement,
     Instalment,
@@ -31,17 +32,6 @@ class SubsidyRateAdmin(admin.ModelAdmin):
     @admin.display(description="montant par poste", ordering="amount_cents")
     def amount(self, obj):
         return euros(obj.amount_cents)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FundingAgreement)

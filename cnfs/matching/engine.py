@@ -37,8 +37,13 @@ def chord(km):
     )
 
 
+def arc_km(chords: np.ndarray) -> np.ndarray:
+    """The great-circle distances of straight-line distances between unit vectors."""
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chords / 2, 0, 1))
+
+
 def _km(dx: np.ndarray, dy: np.ndarray, dz: np.ndarray) -> np.ndarray:
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.sqrt(dx * dx + dy * dy + dz * dz) / 2, 0, 1))
+    return arc_km(np.sqrt(dx * dx + dy * dy + dz * dz))
 
 
 def great_circle_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -143,6 +148,15 @@ class Pairs:
     km: np.ndarray
     score: np.ndarray
 
+    @classmethod
+    def none(cls) -> "Pairs":
+        empty = np.empty(0, dtype=np.int64)
+        return cls(empty, empty, np.empty(0), np.empty(0))
+
+    def take(self, index: np.ndarray) -> "Pairs":
+        return Pairs(self.candidate[index], self.structure[index], self.km[index],
+                     self.score[index])  # fmt: skip
+
 
 def allowed_pairs(candidates: CandidateSide, structures: Side, today: date | None = None) -> Pairs:
     """Every (candidate, structure) pair the rules allow, with its score.
@@ -150,9 +164,9 @@ def allowed_pairs(candidates: CandidateSide, structures: Side, today: date | Non
     Candidates are grouped by their maximum distance (a handful of values): one k-d tree
     per group, and scipy returns all the pairs within that distance as arrays.
     """
-    empty = np.empty(0, dtype=np.int64)
     if not len(candidates) or not len(structures):
-        return Pairs(empty, empty, np.empty(0), np.empty(0))
+        return Pairs.none()
+    empty = np.empty(0, dtype=np.int64)
     structure_tree = cKDTree(structures.xyz)
     found_c, found_s = [empty], [empty]
     for km in np.unique(candidates.max_km):
@@ -228,15 +242,6 @@ WORTH_EDGES = np.array([2.5, 5, 7.5, 10, 15, 20, 30, 40, 60, 100, np.inf])
 DENSE_PAIRS = 250_000  # a closed world this small is compared pair by pair
 
 
-def _no_pairs() -> Pairs:
-    empty = np.empty(0, dtype=np.int64)
-    return Pairs(empty, empty, np.empty(0), np.empty(0))
-
-
-def _approx_km(chords: np.ndarray) -> np.ndarray:
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chords / 2, 0, 1))
-
-
 def _closeness_of_chord(chords: np.ndarray) -> np.ndarray:
     """``_closeness`` taking the chord for the arc: a chord is shorter (by 1 cm at
     100 km), so this never scores a pair below its exact score."""
@@ -272,9 +277,15 @@ class _Standing:
 
     def floor(self) -> np.ndarray:
         """A score each site's ``limit``-th best pair reaches (-inf: not known yet)."""
-        at_least = np.cumsum(self.counts[:, ::-1], axis=1)[:, ::-1]
-        point = (at_least >= self.limit).sum(axis=1) - 1
+        point = _last_point(self.counts, self.limit)
         return np.where(point >= 0, point, -np.inf)
+
+
+def _last_point(counts: np.ndarray, limit: int) -> np.ndarray:
+    """For counts of pairs by site (rows) and score point (columns): the highest point at
+    or above which each site has ``limit`` pairs (-1: fewer than ``limit`` in all)."""
+    at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]
+    return (at_least >= limit).sum(axis=1) - 1
 
 
 @dataclass
@@ -329,7 +340,7 @@ def best_pairs(
     """
     today64 = np.datetime64(today or timezone.localdate(), "D")
     if not len(candidates) or not len(structures) or limit < 1:
-        return _no_pairs()
+        return Pairs.none()
     c_world, s_world = _world_codes(candidates.territory, structures.territory)
     deadline = np.where(structures.dates <= today64, today64, structures.dates)
     taken_c, taken_s = (np.empty(0, np.int64),) * 2 if taken is None else taken
@@ -444,12 +455,10 @@ def _near_pairs(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
         in_level = c_in[bonus[c_in] == level]
         kind = np.where(search.later[in_level], -reach[in_level], reach[in_level])
         level_s, level_raw = [], []
-        tasks = [
-            (in_level[kind == signed], abs(signed), signed < 0, level, bands, cut)
-            for signed in np.unique(kind).tolist()
-        ]
-        results = [_search_kind(search, *task) for task in tasks]
-        for c_, s_, raw, counted in results:
+        for signed in np.unique(kind).tolist():
+            c_, s_, raw, counted = _search_kind(
+                search, in_level[kind == signed], abs(signed), signed < 0, level, bands, cut
+            )
             found_c.append(c_)
             found_s.append(s_)
             found_raw.append(raw)
@@ -492,7 +501,7 @@ def _every_near_pair(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
     """``_near_pairs`` for a small closed world: every pair at once, from dot products."""
     c = search.candidates
     dots = c.xyz[c_in] @ search.xyz[s_in].T
-    km = _approx_km(np.sqrt(np.maximum(2 - 2 * dots, 0)))
+    km = arc_km(np.sqrt(np.maximum(2 - 2 * dots, 0)))
     rows, cols = np.nonzero(
         (km <= search.reach[c_in][:, None] + 0.01)
         & (c.dates[c_in][:, None] <= search.deadline[s_in][None, :])
@@ -564,8 +573,7 @@ def _first_of_each(ci, si, score, candidate_ids, limit: int, sites: int) -> np.n
     points = score.astype(np.int64)  # scores are never negative: this is their floor
     width = int(points.max()) + 1
     counts = np.bincount(si * width + points, minlength=sites * width).reshape(sites, width)
-    at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]
-    last = ((at_least >= limit).sum(axis=1) - 1)[si]  # -1: fewer than ``limit``, all kept
+    last = _last_point(counts, limit)[si]  # -1: fewer than ``limit``, all kept
     sure = np.nonzero(points > last)[0]
     room = limit - np.bincount(si[sure], minlength=sites)
     tied = np.nonzero(points == last)[0]
@@ -605,16 +613,6 @@ def _expand(site_of: np.ndarray, ci, si, km, score) -> Pairs:
     pair = np.repeat(np.arange(len(si)), copies)
     offset = np.arange(len(pair)) - np.repeat(np.cumsum(copies) - copies, copies)
     return Pairs(ci[pair], structures[start[si[pair]] + offset], km[pair], score[pair])
-
-
-def best_per_structure(pairs: Pairs, limit: int, candidate_ids=None) -> np.ndarray:
-    """Indexes of the ``limit`` best-ranked pairs of each structure (ties: lowest id), by
-    sorting every pair: the reference ``best_pairs`` is tested against."""
-    tie = pairs.candidate if candidate_ids is None else candidate_ids[pairs.candidate]
-    order = np.lexsort((tie, -pairs.score, pairs.structure))
-    grouped = pairs.structure[order]
-    first = np.searchsorted(grouped, grouped, side="left")
-    return order[np.arange(len(order)) - first < limit]
 
 
 @dataclass
@@ -800,9 +798,9 @@ def within_reach_of(structures: Side):
     from django.db.models import Q
 
     reach = Q(max_distance_km__gt=SCORED_KM)
+    margin = np.degrees(SCORED_KM / EARTH_RADIUS_KM) * 1.01  # degrees of latitude
     for x, y, z in structures.xyz.tolist():
         latitude, longitude = np.degrees(np.arcsin(z)), np.degrees(np.arctan2(y, x))
-        margin = np.degrees(SCORED_KM / EARTH_RADIUS_KM) * 1.01
         wide = margin / max(np.cos(np.radians(min(abs(latitude) + margin, 89.0))), 0.01)
         reach |= Q(
             commune__latitude__range=(latitude - margin, latitude + margin),
@@ -849,8 +847,7 @@ def recompute_all(*, chunk: int = 300) -> SyncReport:
             sync(
                 candidates, structures,
                 scope={"structure_id__in": structures.ids[start : start + chunk].tolist()},
-                pairs=Pairs(pairs.candidate[part], pairs.structure[part], pairs.km[part],
-                            pairs.score[part]),
+                pairs=pairs.take(part),
             )
         )  # fmt: skip
     # Structures with no open post left keep only the proposals they acted on.

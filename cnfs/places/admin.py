@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from cnfs.common.admin import ReadOnlyAdmin
 from cnfs.places.models import Place, PlaceAdvisor
 
 
@@ -17,7 +18,7 @@ class PlaceAdvisorInline(admin.TabularInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(ReadOnlyAdmin):
     """Read-only: advisors and structures manage their places through the services, which
     validate the hours, normalise the phone and keep the audit journal."""
 
@@ -27,12 +28,3 @@ class PlaceAdmin(admin.ModelAdmin):
     search_fields = ["name", "address", "siret", "commune__name", "structure__name"]
     inlines = [PlaceAdvisorInline]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

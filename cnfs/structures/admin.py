@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from cnfs.common.admin import ReadOnlyAdmin
 from cnfs.structures.models import PostRequest, Structure
 
 # Statuses, posts and money change only through the services (workflow, committee,
@@ -72,7 +73,7 @@ class StructureAdmin(admin.ModelAdmin):
 
 
 @admin.register(PostRequest)
-class PostRequestAdmin(admin.ModelAdmin):
+class PostRequestAdmin(ReadOnlyAdmin):
     """Read-only: requests are filed, given an opinion and decided through the services."""
 
     list_display = ["structure", "kind", "posts", "reason", "status", "opinion", "created_at"]
@@ -81,12 +82,3 @@ class PostRequestAdmin(admin.ModelAdmin):
     search_fields = ["structure__name", "structure__siret"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import has_active_role
 from cnfs.api.auth import ErrorOut, ValidationErrorOut, require_role, session_auth
+from cnfs.committee.api import AgendaItemBase
 from cnfs.committee.enums import SessionStatus
 from cnfs.committee.models import AgendaItem
 from cnfs.structures import services
@@ -227,23 +228,10 @@ class StructureFilters(Schema):
     departement: str | None = Field(None, description="Code du département (ex. 39, 2A, 971)")
 
 
-class DecisionOut(Schema):
-    id: int = Field(description="Identifiant du point de l’ordre du jour")
-    session_number: int = Field(description="Numéro de la session (COSELEC n)")
+class DecisionOut(AgendaItemBase):
     session_date: date
     session_closed: bool = Field(description="Session clôturée : la décision est appliquée")
-    request_kind: str = Field(description="Candidature, ajout ou rendu de postes")
-    request_kind_label: str
-    posts_requested: int
     decision: str | None = Field(description="Postes accordés, refus ou examen complémentaire")
-    decision_label: str | None
-    posts: int | None = Field(description="Postes accordés")
-    priority: bool
-    observation: str
-
-    @staticmethod
-    def resolve_session_number(obj):
-        return obj.session.number
 
     @staticmethod
     def resolve_session_date(obj):
@@ -252,26 +240,6 @@ class DecisionOut(Schema):
     @staticmethod
     def resolve_session_closed(obj):
         return obj.session.status == SessionStatus.CLOSED
-
-    @staticmethod
-    def resolve_request_kind(obj):
-        return obj.request.kind
-
-    @staticmethod
-    def resolve_request_kind_label(obj):
-        return obj.request.get_kind_display()
-
-    @staticmethod
-    def resolve_posts_requested(obj):
-        return obj.request.posts
-
-    @staticmethod
-    def resolve_decision(obj):
-        return obj.decision or None
-
-    @staticmethod
-    def resolve_decision_label(obj):
-        return obj.get_decision_display() if obj.decision else None
 
 
 @router.post(

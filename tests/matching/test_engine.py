@@ -256,6 +256,23 @@ def random_sides(seed: int, n: int, m: int, *, shared_places: bool = False):
     return candidates, structures, today.astype(object)
 
 
+def best_per_structure(pairs, limit: int, candidate_ids) -> np.ndarray:
+    """The reference ranking: sort every pair (structure, best score, lowest id), keep the
+    first ``limit`` of each structure."""
+    order = np.lexsort((candidate_ids[pairs.candidate], -pairs.score, pairs.structure))
+    grouped = pairs.structure[order]
+    first = np.searchsorted(grouped, grouped, side="left")
+    return order[np.arange(len(order)) - first < limit]
+
+
+def as_dict(pairs) -> dict:
+    return {
+        (int(c), int(s)): (km, score)
+        for c, s, km, score in zip(pairs.candidate, pairs.structure, pairs.km, pairs.score,
+                                   strict=True)
+    }  # fmt: skip
+
+
 def every_allowed_pair_ranked(candidates, structures, limit, today, taken=()):
     """The reference: every allowed pair but those ``taken``, sorted, the first ``limit``
     of each structure."""
@@ -267,17 +284,8 @@ def every_allowed_pair_ranked(candidates, structures, limit, today, taken=()):
         ],
         dtype=bool,
     )
-    every = engine.Pairs(
-        every.candidate[left], every.structure[left], every.km[left], every.score[left]
-    )
-    kept = engine.best_per_structure(every, limit, candidates.ids)
-    return every, {
-        (int(c), int(s)): (km, score)
-        for c, s, km, score in zip(
-            every.candidate[kept], every.structure[kept], every.km[kept], every.score[kept],
-            strict=True,
-        )
-    }  # fmt: skip
+    every = every.take(left)
+    return every, as_dict(every.take(best_per_structure(every, limit, candidates.ids)))
 
 
 @pytest.mark.parametrize("search", ["k-d trees", "every pair"])
@@ -293,10 +301,7 @@ def test_best_pairs_equal_the_best_of_every_allowed_pair(
     candidates, structures, today = random_sides(seed, 4000, 90, shared_places=shared_places)
     every, expected = every_allowed_pair_ranked(candidates, structures, limit, today)
     best = engine.best_pairs(candidates, structures, limit, today=today)
-    got = {
-        (int(c), int(s)): (km, score)
-        for c, s, km, score in zip(best.candidate, best.structure, best.km, best.score, strict=True)
-    }
+    got = as_dict(best)
     assert len(got) == len(best.km)  # no pair twice
     assert got == expected
     assert len(every.km) > len(expected)  # lists are cut: the ranking matters
@@ -317,10 +322,7 @@ def test_best_pairs_leave_out_the_pairs_structures_acted_on(search, monkeypatch)
     _, expected = every_allowed_pair_ranked(candidates, structures, limit, today, taken)
     ci, si = (np.array(column) for column in zip(*sorted(taken), strict=True))
     best = engine.best_pairs(candidates, structures, limit, today=today, taken=(ci, si))
-    got = {
-        (int(c), int(s)): (km, score)
-        for c, s, km, score in zip(best.candidate, best.structure, best.km, best.score, strict=True)
-    }
+    got = as_dict(best)
     assert got == expected and not taken & set(got)
     assert len(got) == len(first)  # every list is as long as before
 
