@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cnfs.accounts",
     "cnfs.structures",
     "cnfs.committee",
+    "cnfs.posts",
     "cnfs.funding",
     "cnfs.followup",
     "cnfs.candidates",

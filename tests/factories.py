@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 from cnfs.accounts.models import RoleAssignment, User
 from cnfs.candidates.models import Candidate
 from cnfs.committee.models import AgendaItem, Session
+from cnfs.posts.models import Post
 from cnfs.structures.enums import LegalType, RequestKind, StructureStatus
 from cnfs.structures.models import PostRequest, Structure
 from cnfs.territories.models import Commune, Departement, Region
@@ -74,6 +75,7 @@ class StructureFactory(DjangoModelFactory):
 
     class Meta:
         model = Structure
+        skip_postgeneration_save = True
 
     legal_type = LegalType.EPCI
     name = factory.Sequence(lambda n: f"Structure {n}")
@@ -91,6 +93,36 @@ class StructureFactory(DjangoModelFactory):
 
     class Params:
         validated = factory.Trait(status=StructureStatus.VALIDATED, granted_posts=1)
+
+    @factory.post_generation
+    def posts(self, create, extracted, **kwargs):
+        """One post record per post granted (the counters are the post model's cache)."""
+        if not create or not self.granted_posts or self.posts.exists():
+            return
+        share = self.committed_subsidy_cents // self.granted_posts or DEFAULT_POST_CENTS
+        Post.objects.bulk_create(
+            Post(structure=self, granted_on=date.today(), amount_cents=share)
+            for _ in range(self.granted_posts)
+        )
+        if not self.committed_subsidy_cents:
+            self.committed_subsidy_cents = share * self.granted_posts
+            Structure.objects.filter(pk=self.pk).update(
+                committed_subsidy_cents=self.committed_subsidy_cents
+            )
+
+
+DEFAULT_POST_CENTS = 50_000_00
+
+
+def post_for(structure) -> Post:
+    """A free post of ``structure`` for a contract a test writes directly (one is granted
+    if none is free)."""
+    post = Post.objects.free().filter(structure=structure).order_by("pk").first()
+    if post is None:
+        post = Post.objects.create(
+            structure=structure, granted_on=date.today(), amount_cents=DEFAULT_POST_CENTS
+        )
+    return post
 
 
 class PostRequestFactory(DjangoModelFactory):
@@ -154,3 +186,23 @@ class CandidateFactory(DjangoModelFactory):
     motivation = "Aider les autres à maîtriser le numérique."
     consent_at = factory.LazyFunction(timezone.now)
     email_confirmed_at = factory.LazyFunction(timezone.now)
+
+
+def validated_contract(structure, *, start: date, post=None, candidate=None, **fields):
+    """A recruitment of ``structure`` as the national team's validation leaves it (written
+    directly: for tests of what follows a recruitment)."""
+    from cnfs.contracts.models import Contract
+    from cnfs.matching.enums import ProposalStatus
+    from cnfs.matching.models import Proposal
+
+    candidate = candidate or CandidateFactory(commune=structure.commune, in_post=True)
+    proposal = Proposal.objects.create(
+        candidate=candidate, structure=structure, status=ProposalStatus.RECRUITED,
+        distance_km=1, score=1,
+    )  # fmt: skip
+    values = {"kind": "cdi", "weekly_hours": 35, "gross_monthly_salary_cents": 1_900_00}
+    return Contract.objects.create(
+        proposal=proposal, candidate=candidate, structure=structure,
+        post=post or post_for(structure), start_date=start, status="active",
+        **{**values, **fields},
+    )  # fmt: skip

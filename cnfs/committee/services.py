@@ -12,7 +12,9 @@ from cnfs.accounts.enums import Role
 from cnfs.accounts.models import User
 from cnfs.committee.enums import Decision, SessionStatus
 from cnfs.committee.models import AgendaItem, Session
+from cnfs.committee.signals import decision_applied
 from cnfs.common import audit
+from cnfs.common.locks import programme_lock
 from cnfs.common.mail import send_templated_email
 from cnfs.funding.money import euros
 from cnfs.funding.rates import budget_in_force, national_commitments, rate_cents
@@ -86,54 +88,67 @@ def _deltas(item: AgendaItem, decision: str, posts: int | None, on: date) -> tup
     return delta, delta * rate_cents(structure, on)
 
 
-def _check_limits(budget, item: AgendaItem, posts_delta: int, cents_delta: int):
-    """Refuse a decision that would take the nation past the cap or the envelope.
-
-    Called with the budget row locked: decisions are serialised, so the sums are exact.
-    """
-    if posts_delta <= 0 and cents_delta <= 0:
-        return
+def _committed(*, excluding: AgendaItem | None = None) -> tuple[int, int]:
+    """Posts and cents applied by closed sessions plus those reserved by open ones."""
     applied_posts, applied_cents = national_commitments()
     reserved = (
         AgendaItem.objects.pending()
-        .exclude(pk=item.pk)
+        .exclude(pk=getattr(excluding, "pk", None))
         .filter(posts_delta__gt=0)
         .aggregate(posts=Sum("posts_delta"), cents=Sum("subsidy_delta_cents"))
     )
-    posts = applied_posts + (reserved["posts"] or 0)
-    cents = applied_cents + (reserved["cents"] or 0)
-    if posts + posts_delta > budget.posts_cap:
+    return applied_posts + (reserved["posts"] or 0), applied_cents + (reserved["cents"] or 0)
+
+
+def _refuse_beyond(budget, *, posts: int, cents: int, before: tuple[int, int], subject: str):
+    """Refuse totals (``posts``, ``cents``) beyond the cap or the envelope."""
+    if posts > budget.posts_cap:
         raise ValidationError(
             {
                 "posts": (
-                    f"Refusé : cette décision porterait le total national à "
-                    f"{posts + posts_delta} postes, au-delà du plafond de {budget.posts_cap} "
-                    f"(il reste {max(0, budget.posts_cap - posts)} poste(s) à attribuer)."
+                    f"Refusé : {subject} porterait le total national à {posts} postes, au-delà "
+                    f"du plafond de {budget.posts_cap} (il reste "
+                    f"{max(0, budget.posts_cap - before[0])} poste(s) à attribuer)."
                 )
             }
         )
-    if cents + cents_delta > budget.envelope_cents:
+    if cents > budget.envelope_cents:
         raise ValidationError(
             {
                 "posts": (
-                    f"Refusé : cette décision porterait les subventions engagées à "
-                    f"{euros(cents + cents_delta)}, au-delà de l’enveloppe de "
-                    f"{euros(budget.envelope_cents)} "
-                    f"(reste {euros(budget.envelope_cents - cents)})."
+                    f"Refusé : {subject} porterait les subventions engagées à {euros(cents)}, "
+                    f"au-delà de l’enveloppe de {euros(budget.envelope_cents)} "
+                    f"(reste {euros(max(0, budget.envelope_cents - before[1]))})."
                 )
             }
         )
+
+
+def _check_limits(budget, item: AgendaItem, posts_delta: int, cents_delta: int):
+    """Refuse a decision that would take the nation past the cap or the envelope.
+
+    Called under the programme lock: decisions are serialised, so the sums are exact.
+    """
+    if posts_delta <= 0 and cents_delta <= 0:
+        return
+    posts, cents = _committed(excluding=item)
+    _refuse_beyond(
+        budget, posts=posts + posts_delta, cents=cents + cents_delta, before=(posts, cents),
+        subject="cette décision",
+    )  # fmt: skip
 
 
 @transaction.atomic
 def decide(
     item: AgendaItem, *, decision: str, posts: int | None = None, priority: bool = False,
-    observation: str = "", by,
+    observation: str = "", duplicate_reason: str = "", by,
 ) -> AgendaItem:  # fmt: skip
     """Record the committee's decision on one agenda item (applied when the session closes).
 
     Deciding the same thing again changes nothing; changing a decision is allowed while the
-    session is open.
+    session is open. Granting posts to a structure flagged as a possible duplicate needs
+    ``duplicate_reason`` (kept in the audit journal). The limits are those in force on the
+    day the decision is taken, under one programme-wide lock.
     """
     _require_national(by)
     if decision not in Decision.values:
@@ -160,8 +175,22 @@ def decide(
         decision, posts, priority, observation,
     ):  # fmt: skip
         return item
-    budget = budget_in_force(item.session.date, lock=True)
-    posts_delta, cents_delta = _deltas(item, decision, posts, item.session.date)
+    structure = item.request.structure
+    duplicate_reason = duplicate_reason.strip()
+    if decision == Decision.GRANTED and structure.possible_duplicate_of_id and not duplicate_reason:
+        raise ValidationError(
+            {
+                "duplicate_reason": (
+                    "Cette structure est signalée comme doublon possible (même SIRET que la "
+                    f"structure n° {structure.possible_duplicate_of_id}). Confirmez "
+                    "l’attribution en indiquant pourquoi, ou traitez le doublon d’abord."
+                )
+            }
+        )
+    programme_lock()
+    today = timezone.localdate()
+    budget = budget_in_force(today)
+    posts_delta, cents_delta = _deltas(item, decision, posts, today)
     _check_limits(budget, item, posts_delta, cents_delta)
     item.decision, item.posts, item.priority, item.observation = (
         decision, posts, priority, observation,
@@ -177,10 +206,19 @@ def decide(
         + (f" ({posts} poste(s))" if posts else ""),
         changes={"item": item.pk, "decision": decision, "posts": posts, "priority": priority},
     )
+    if decision == Decision.GRANTED and structure.possible_duplicate_of_id:
+        audit.record(
+            "session.decide_duplicate",
+            by=by,
+            obj=structure,
+            summary=f"Attribution confirmée malgré le doublon possible avec la structure "
+            f"n° {structure.possible_duplicate_of_id} : {duplicate_reason}",
+            changes={"item": item.pk, "duplicate_of": structure.possible_duplicate_of_id},
+        )
     return item
 
 
-def _apply(item: AgendaItem, *, by):
+def _apply(item: AgendaItem, *, on: date, by):
     request = item.request
     structure = Structure.objects.select_for_update().get(pk=request.structure_id)
     reason = f"{item.session}" + (f" — {item.observation}" if item.observation else "")
@@ -195,10 +233,7 @@ def _apply(item: AgendaItem, *, by):
                 f"{structure} : impossible de descendre sous les {structure.occupied_posts} "
                 "poste(s) occupés."
             )
-        Structure.objects.filter(pk=structure.pk).update(
-            granted_posts=new_posts,
-            committed_subsidy_cents=structure.committed_subsidy_cents + item.subsidy_delta_cents,
-        )
+        decision_applied.send(sender=AgendaItem, item=item, structure=structure, on=on, by=by)
         if request.kind == RequestKind.APPLICATION:
             STRUCTURE_WORKFLOW.apply(structure, "validate", by=by, reason=reason)
         elif new_posts == 0:
@@ -216,19 +251,30 @@ def close_session(session: Session, *, by) -> int:
     """
     _require_national(by)
     now = timezone.now()
+    today = timezone.localdate(now)
+    if session.date > today:
+        raise ValidationError(
+            f"La session {session} ne peut être clôturée avant sa date ({session.date:%d/%m/%Y})."
+        )
     closed = Session.objects.filter(pk=session.pk, status=SessionStatus.OPEN).update(
         status=SessionStatus.CLOSED, closed_at=now, closed_by=by
     )
     if not closed:
         raise ValidationError("Cette session est déjà clôturée.")
-    budget_in_force(session.date, lock=True)
+    programme_lock()
     items = list(
         session.items.exclude(decision="")
         .select_related("request__structure")
         .order_by("position", "id")
     )
     for item in items:
-        _apply(item, by=by)
+        _apply(item, on=today, by=by)
+    # The limits again, as they stand today (a cap may have been lowered since the decisions).
+    posts, cents = _committed()
+    _refuse_beyond(
+        budget_in_force(today), posts=posts, cents=cents, before=(posts, cents),
+        subject="la clôture de cette session",
+    )  # fmt: skip
     AgendaItem.objects.filter(pk__in=[i.pk for i in items]).update(applied_at=now)
     session.refresh_from_db()
     audit.record(

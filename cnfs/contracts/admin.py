@@ -29,8 +29,8 @@ class ContractAdmin(ReadOnlyAdmin):
 
 @admin.register(Training)
 class TrainingAdmin(ReadOnlyAdmin):
-    list_display = ["contract", "positioning_level", "planned_weeks", "end_date", "status"]
+    list_display = ["contract", "positioning_level", "planned_weeks", "end_date", "completed_on"]
     list_select_related = ["contract__candidate", "contract__structure"]
-    list_filter = ["status", "certified"]
+    list_filter = ["certified"]
     search_fields = ["contract__candidate__last_name", "organisation"]
     raw_id_fields = ["contract"]

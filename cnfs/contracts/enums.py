@@ -13,14 +13,24 @@ OPEN_ENDED_KINDS = {ContractKind.CDI, ContractKind.SECONDMENT}
 
 
 class ContractStatus(models.TextChoices):
+    """Where the contract stands in its workflow. Whether the person is in post on a given
+    day follows from the dates (``ContractQuerySet.in_post``): a validated contract starting
+    next month is not in post yet, one whose end was validated stays in post until then."""
+
     REQUESTED = "requested", "Recrutement demandé"
-    ACTIVE = "active", "En poste"
+    ACTIVE = "active", "Validé"
+    END_REQUESTED = "end_requested", "Fin demandée"
     REJECTED = "rejected", "Recrutement refusé"
-    ENDED = "ended", "Terminé"
+    ENDED = "ended", "Fin validée"
 
 
-# A post is taken by a contract requested or in force.
-OCCUPYING_STATUSES = [ContractStatus.REQUESTED, ContractStatus.ACTIVE]
+# A post is held by a contract requested, validated or whose end awaits validation
+# (the post model names them: ``cnfs.posts.enums.HOLDING_CONTRACT_STATUSES``).
+OCCUPYING_STATUSES = [ContractStatus.REQUESTED, ContractStatus.ACTIVE, ContractStatus.END_REQUESTED]
+# Validated by the national team (in post between the contract's dates).
+VALIDATED_STATUSES = [ContractStatus.ACTIVE, ContractStatus.END_REQUESTED, ContractStatus.ENDED]
+
+FULL_TIME_HOURS = 35
 
 
 class EndReason(models.TextChoices):
@@ -33,6 +43,9 @@ class EndReason(models.TextChoices):
 
 
 class TrainingStatus(models.TextChoices):
+    """A training's stage on a given day, derived from its dates (never stored)."""
+
     PLANNED = "planned", "Prévue"
     IN_PROGRESS = "in_progress", "En cours"
+    LATE = "late", "En retard"
     COMPLETED = "completed", "Terminée"

@@ -3,10 +3,51 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 
 from cnfs.accounts.scope import scope_filter
-from cnfs.contracts.enums import ContractKind, ContractStatus, EndReason, TrainingStatus
+from cnfs.common.workflow import Transition, Workflow
+from cnfs.contracts.enums import (
+    OCCUPYING_STATUSES,
+    VALIDATED_STATUSES,
+    ContractKind,
+    ContractStatus,
+    EndReason,
+    TrainingStatus,
+)
+
+C = ContractStatus
+
+CONTRACT_WORKFLOW = Workflow(
+    Transition("validate", {C.REQUESTED}, C.ACTIVE, "Valider le recrutement"),
+    Transition("reject", {C.REQUESTED}, C.REJECTED, "Refuser le recrutement", requires_reason=True),
+    Transition("request_end", {C.ACTIVE}, C.END_REQUESTED, "Demander la fin du contrat"),
+    Transition("validate_end", {C.END_REQUESTED}, C.ENDED, "Valider la fin du contrat"),
+    Transition(
+        "refuse_end", {C.END_REQUESTED}, C.ACTIVE, "Refuser la fin du contrat", requires_reason=True
+    ),
+    Transition("renew", {C.ACTIVE}, C.ENDED, "Renouveler (nouveau contrat sur le même poste)"),
+)
+
+
+def _today(on: date | None) -> date:
+    return on or timezone.localdate()
+
+
+def in_post_q(on: date, prefix: str = "") -> Q:
+    """A contract in post on ``on``: validated, started, not yet ended (by its effective
+    end — the validated end — or, failing that, its planned end date)."""
+    p = prefix
+    return (
+        Q(**{f"{p}status__in": VALIDATED_STATUSES, f"{p}start_date__lte": on})
+        & (Q(**{f"{p}ended_on__isnull": True}) | Q(**{f"{p}ended_on__gte": on}))
+        & (
+            Q(**{f"{p}ended_on__isnull": False})
+            | Q(**{f"{p}end_date__isnull": True})
+            | Q(**{f"{p}end_date__gte": on})
+        )
+    )
 
 
 class SmicRate(models.Model):
@@ -39,10 +80,32 @@ class ContractQuerySet(models.QuerySet):
             region="structure__departement__region_id", pk="structure_id",
         )  # fmt: skip
 
+    def in_post(self, on: date | None = None):
+        """Advisors in post on ``on`` (today by default), by the contracts' dates."""
+        return self.filter(in_post_q(_today(on)))
+
+    def recruited(self):
+        """Contracts the national team validated (in post, to come, or ended)."""
+        return self.filter(status__in=VALIDATED_STATUSES)
+
+    def holding(self):
+        """Contracts holding their post (requested, validated, end awaiting validation)."""
+        return self.filter(status__in=OCCUPYING_STATUSES)
+
+    def ending_between(self, first: date, last: date):
+        """Validated contracts whose last day in post falls between ``first`` and ``last``."""
+        return self.recruited().filter(
+            Q(ended_on__range=(first, last))
+            | Q(ended_on__isnull=True, end_date__range=(first, last))
+        )
+
 
 class Contract(models.Model):
     proposal = models.ForeignKey(
         "matching.Proposal", on_delete=models.PROTECT, related_name="contracts"
+    )
+    post = models.ForeignKey(
+        "posts.Post", verbose_name="poste", on_delete=models.PROTECT, related_name="contracts"
     )
     candidate = models.ForeignKey(
         "candidates.Candidate", on_delete=models.PROTECT, related_name="contracts"
@@ -61,9 +124,13 @@ class Contract(models.Model):
         "heures par semaine", max_digits=4, decimal_places=2,
         validators=[MinValueValidator(1), MaxValueValidator(48)],
     )  # fmt: skip
+    part_time_derogation = models.TextField(
+        "dérogation au temps plein (motif)", blank=True,
+        help_text="Enregistrée par l’équipe nationale pour un contrat de moins de 35 h.",
+    )  # fmt: skip
     gross_monthly_salary_cents = models.PositiveIntegerField("salaire brut mensuel (centimes)")
     status = models.CharField(
-        "statut", max_length=10, choices=ContractStatus.choices, default=ContractStatus.REQUESTED
+        "statut", max_length=16, choices=ContractStatus.choices, default=ContractStatus.REQUESTED
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -78,6 +145,11 @@ class Contract(models.Model):
     end_reason = models.CharField(
         "motif de fin", max_length=20, choices=EndReason.choices, blank=True
     )
+    end_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    end_requested_at = models.DateTimeField("fin demandée le", null=True, blank=True)
 
     objects = ContractQuerySet.as_manager()
 
@@ -89,10 +161,38 @@ class Contract(models.Model):
             # A person is never in post (or being recruited) in two structures.
             models.UniqueConstraint(
                 fields=["candidate"],
-                condition=Q(status__in=["requested", "active"]),
+                condition=Q(status__in=OCCUPYING_STATUSES),
                 name="one_current_contract_per_person",
                 violation_error_message=(
                     "Cette personne est déjà en poste ou en cours de recrutement."
+                ),
+            ),
+            # A post is held by one contract at a time.
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=Q(status__in=OCCUPYING_STATUSES),
+                name="one_holding_contract_per_post",
+                violation_error_message="Ce poste est déjà occupé ou en cours de recrutement.",
+            ),
+            models.CheckConstraint(
+                name="contract_end_has_date_and_reason",
+                condition=~Q(status__in=["end_requested", "ended"])
+                | Q(ended_on__isnull=False) & ~Q(end_reason=""),
+                violation_error_message="Une fin de contrat a une date et un motif.",
+            ),
+            models.CheckConstraint(
+                name="contract_ends_after_start",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("start_date")),
+                violation_error_message="La fin ne peut précéder le début du contrat.",
+            ),
+            models.CheckConstraint(
+                name="contract_full_time_or_derogation",
+                condition=Q(weekly_hours__gte=35)
+                | ~Q(part_time_derogation="")
+                | Q(status__in=["requested", "rejected"]),
+                violation_error_message=(
+                    "Un contrat de moins de 35 h par semaine demande une dérogation de "
+                    "l’équipe nationale."
                 ),
             ),
             models.CheckConstraint(
@@ -114,6 +214,50 @@ class Contract(models.Model):
     def is_open_ended(self) -> bool:
         return self.kind in (ContractKind.CDI, ContractKind.SECONDMENT)
 
+    @property
+    def last_day(self) -> date | None:
+        """The last day in post: the validated end, else the planned end (None: open)."""
+        return self.ended_on or self.end_date
+
+    def is_in_post(self, on: date | None = None) -> bool:
+        on = _today(on)
+        return (
+            self.status in VALIDATED_STATUSES
+            and self.start_date <= on
+            and (self.last_day is None or self.last_day >= on)
+        )
+
+    @property
+    def in_post(self) -> bool:
+        return self.is_in_post()
+
+
+def training_in_progress_q(on: date, prefix: str = "") -> Q:
+    """In progress on ``on``: started, not completed by then, planned end not passed."""
+    p = prefix
+    return (
+        Q(**{f"{p}start_date__lte": on})
+        & (Q(**{f"{p}completed_on__isnull": True}) | Q(**{f"{p}completed_on__gt": on}))
+        & (Q(**{f"{p}end_date__isnull": True}) | Q(**{f"{p}end_date__gte": on}))
+    )
+
+
+def operational_q(on: date, prefix: str = "") -> Q:
+    """Training completed on or before ``on``: the advisor is operational."""
+    return Q(**{f"{prefix}completed_on__lte": on})
+
+
+def training_stage(on: date, prefix: str = ""):
+    """The stage of a training on ``on``, from its dates (a query expression)."""
+    p = prefix
+    return Case(
+        When(**{f"{p}completed_on__lte": on}, then=Value(TrainingStatus.COMPLETED)),
+        When(**{f"{p}end_date__lt": on}, then=Value(TrainingStatus.LATE)),
+        When(**{f"{p}start_date__lte": on}, then=Value(TrainingStatus.IN_PROGRESS)),
+        default=Value(TrainingStatus.PLANNED),
+        output_field=models.CharField(),
+    )
+
 
 class TrainingQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -121,6 +265,19 @@ class TrainingQuerySet(models.QuerySet):
             self, user, departement="contract__structure__departement_id",
             region="contract__structure__departement__region_id", pk="contract__structure_id",
         )  # fmt: skip
+
+    def with_stage(self, on: date | None = None):
+        return self.annotate(stage=training_stage(_today(on)))
+
+    def in_progress(self, on: date | None = None):
+        return self.filter(training_in_progress_q(_today(on)))
+
+    def operational(self, on: date | None = None):
+        """Completed on or before ``on``: the advisor is operational."""
+        return self.filter(operational_q(_today(on)))
+
+    def certified(self, on: date | None = None):
+        return self.filter(certified=True, certified_on__lte=_today(on))
 
 
 class Training(models.Model):
@@ -139,9 +296,6 @@ class Training(models.Model):
     organisation = models.CharField("organisme de formation", max_length=200, blank=True)
     start_date = models.DateField("début", null=True, blank=True)
     end_date = models.DateField("fin prévue", null=True, blank=True)
-    status = models.CharField(
-        max_length=12, choices=TrainingStatus.choices, default=TrainingStatus.PLANNED
-    )
     completed_on = models.DateField("terminée le", null=True, blank=True)
     certified = models.BooleanField("certifié(e)", null=True, blank=True)
     certified_on = models.DateField("certification obtenue le", null=True, blank=True)
@@ -171,6 +325,28 @@ class Training(models.Model):
     def __str__(self):
         return f"Formation de {self.contract.candidate}"
 
+    def stage(self, on: date | None = None) -> str:
+        on = _today(on)
+        if self.completed_on and self.completed_on <= on:
+            return TrainingStatus.COMPLETED
+        if self.end_date and self.end_date < on:
+            return TrainingStatus.LATE
+        if self.start_date and self.start_date <= on:
+            return TrainingStatus.IN_PROGRESS
+        return TrainingStatus.PLANNED
+
+    @property
+    def status(self) -> str:
+        """Today's stage (derived from the dates; there is no stored status)."""
+        return self.stage()
+
+    def get_status_display(self) -> str:
+        return TrainingStatus(self.status).label
+
     @property
     def operational(self) -> bool:
-        return self.status == TrainingStatus.COMPLETED
+        return self.stage() == TrainingStatus.COMPLETED
+
+    @property
+    def is_certified(self) -> bool:
+        return bool(self.certified and self.certified_on and self.certified_on <= _today(None))

@@ -5,13 +5,13 @@ being recruited) in two structures; a structure never has more contracts request
 force than granted posts (``Structure.occupied_posts <= granted_posts``).
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 
 from cnfs.accounts import services as accounts
@@ -19,19 +19,25 @@ from cnfs.accounts.enums import Role
 from cnfs.candidates.models import Candidate
 from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
+from cnfs.contracts import signals
 from cnfs.contracts.enums import (
+    FULL_TIME_HOURS,
     OCCUPYING_STATUSES,
     OPEN_ENDED_KINDS,
+    VALIDATED_STATUSES,
     ContractStatus,
     EndReason,
     TrainingStatus,
 )
-from cnfs.contracts.models import Contract, SmicRate, Training
+from cnfs.contracts.models import CONTRACT_WORKFLOW, Contract, SmicRate, Training
 from cnfs.funding.money import euros
 from cnfs.matching.enums import ProposalStatus
 from cnfs.matching.models import PROPOSAL_WORKFLOW, Proposal
 from cnfs.matching.services import withdraw_open_proposals
+from cnfs.matching.tasks import refresh_candidate_task, refresh_structure_task
 from cnfs.places.models import PlaceAdvisor
+from cnfs.posts import services as posts
+from cnfs.posts.models import Post
 from cnfs.structures.models import Structure
 from cnfs.structures.perms import can_decide, can_request_amendment
 
@@ -40,18 +46,16 @@ TRAINING_WEEKS = {1: 13, 2: 8, 3: 3}
 
 
 def _refresh_structure(structure_pk: int):
-    from cnfs.matching.tasks import refresh_structure_task
-
     transaction.on_commit(lambda: refresh_structure_task.enqueue(structure_pk))
 
 
 def _refresh_candidate(candidate_pk: int):
-    from cnfs.matching.tasks import refresh_candidate_task
-
     transaction.on_commit(lambda: refresh_candidate_task.enqueue(candidate_pk))
 
 
 def check_contract_terms(*, kind, start_date, end_date, weekly_hours, salary_cents):
+    """The contract's own coherence. Full time is the rule: under 35 h a week the national
+    team must record a derogation when it validates (``validate_recruitment``)."""
     errors = {}
     if kind not in OPEN_ENDED_KINDS and end_date is None:
         errors["end_date"] = "Un contrat à durée déterminée a une date de fin."
@@ -70,12 +74,44 @@ def check_contract_terms(*, kind, start_date, end_date, weekly_hours, salary_cen
         raise ValidationError(errors)
 
 
+def is_part_time(weekly_hours) -> bool:
+    return Decimal(str(weekly_hours)) < FULL_TIME_HOURS
+
+
+def _free_post(structure: Structure, start_date: date) -> Post:
+    """The post a new recruitment takes: a free one whose previous advisor has left by
+    ``start_date``; a post that already had an advisor first (its unspent subsidy waits)."""
+    previous = Contract.objects.filter(post=OuterRef("pk"), status__in=VALIDATED_STATUSES)
+    busy_after = previous.filter(ended_on__gte=start_date)
+    free = (
+        Post.objects.free()
+        .filter(structure=structure)
+        .annotate(had_advisor=Exists(previous), busy=Exists(busy_after))
+        .order_by("busy", "-had_advisor", "pk")
+    )
+    post = free.first()
+    if post is None:
+        raise ValidationError(
+            f"Tous les postes attribués à {structure} sont occupés ou en cours de recrutement "
+            f"({structure.granted_posts}). Demandez un avenant pour en obtenir d’autres."
+        )
+    if post.busy:
+        last_day = Contract.objects.filter(post=post, status__in=VALIDATED_STATUSES).aggregate(
+            day=Max("ended_on")
+        )["day"]
+        raise ValidationError(
+            {"start_date": f"Le poste est occupé jusqu’au {last_day:%d/%m/%Y} : le contrat "
+             "commence après."}
+        )  # fmt: skip
+    return post
+
+
 @transaction.atomic
 def request_recruitment(
     proposal: Proposal, *, kind, start_date: date, end_date: date | None, weekly_hours,
     salary_cents: int, by,
 ) -> Contract:  # fmt: skip
-    """The structure fills the contract of a shortlisted candidate: the post is taken
+    """The structure fills the contract of a shortlisted candidate: a free post is held
     until the national team validates or refuses."""
     if not can_request_amendment(by, proposal.structure):
         raise PermissionDenied("Réservé aux gestionnaires de la structure.")
@@ -85,11 +121,7 @@ def request_recruitment(
     )  # fmt: skip
     structure = Structure.objects.select_for_update().get(pk=proposal.structure_id)
     candidate = Candidate.objects.select_for_update().get(pk=proposal.candidate_id)
-    if structure.occupied_posts >= structure.granted_posts:
-        raise ValidationError(
-            f"Tous les postes attribués à {structure} sont occupés ou en cours de recrutement "
-            f"({structure.granted_posts}). Demandez un avenant pour en obtenir d’autres."
-        )
+    post = _free_post(structure, start_date)
     if candidate.in_post or candidate.contracts.filter(status__in=OCCUPYING_STATUSES).exists():
         raise ValidationError(
             "Cette personne est déjà en poste ou en cours de recrutement ailleurs."
@@ -97,19 +129,22 @@ def request_recruitment(
     try:
         with transaction.atomic():
             contract = Contract.objects.create(
-                proposal=proposal, candidate=candidate, structure=structure, kind=kind,
-                start_date=start_date, end_date=end_date, weekly_hours=weekly_hours,
+                proposal=proposal, post=post, candidate=candidate, structure=structure,
+                kind=kind, start_date=start_date, end_date=end_date, weekly_hours=weekly_hours,
                 gross_monthly_salary_cents=salary_cents, requested_by=by,
             )  # fmt: skip
-            Structure.objects.filter(pk=structure.pk).update(occupied_posts=F("occupied_posts") + 1)
     except IntegrityError:
         raise ValidationError(
             "Cette personne est déjà en poste ou en cours de recrutement ailleurs."
         ) from None
+    posts.recount(structure.pk)
     PROPOSAL_WORKFLOW.apply(proposal, "request_recruitment", by=by)
     audit.record(
         "contract.request", by=by, obj=structure,
-        summary=f"Recrutement demandé : {candidate} ({contract.get_kind_display()})",
+        summary=f"Recrutement demandé : candidat n° {candidate.pk} sur le poste n° {post.pk} "
+        f"({contract.get_kind_display()}"
+        + (f", {weekly_hours} h : dérogation au temps plein à accorder)"
+           if is_part_time(weekly_hours) else ")"),
     )  # fmt: skip
     return contract
 
@@ -120,19 +155,33 @@ def _require_national(by):
 
 
 @transaction.atomic
-def validate_recruitment(contract: Contract, *, by) -> Contract:
+def validate_recruitment(contract: Contract, *, by, derogation: str = "") -> Contract:
     """The national team validates: the candidate becomes an advisor, the other open
-    proposals are withdrawn, the post's funding starts, the training is planned."""
-    from cnfs.funding.services import start_post_funding
+    proposals are withdrawn, the post's funding starts, the training is planned.
 
+    A contract under 35 h a week needs ``derogation``, the reason the national team
+    accepts a part-time post."""
     _require_national(by)
     contract = Contract.objects.select_for_update().select_related("candidate").get(pk=contract.pk)
     if contract.status != ContractStatus.REQUESTED:
         raise ValidationError("Ce recrutement n’est plus en attente de validation.")
+    derogation = derogation.strip()
+    if is_part_time(contract.weekly_hours) and not derogation:
+        raise ValidationError(
+            {
+                "derogation": (
+                    f"Ce contrat prévoit {contract.weekly_hours:g} h par semaine : le programme "
+                    f"finance des postes à temps plein ({FULL_TIME_HOURS} h). Indiquez le motif "
+                    "de la dérogation pour le valider."
+                )
+            }
+        )
     candidate = contract.candidate
-    Contract.objects.filter(pk=contract.pk).update(
-        status=ContractStatus.ACTIVE, validated_by=by, validated_at=timezone.now()
-    )
+    CONTRACT_WORKFLOW.apply(
+        contract, "validate", by=by, reason=derogation,
+        extra={"validated_by": by, "validated_at": timezone.now(),
+               "part_time_derogation": derogation if is_part_time(contract.weekly_hours) else ""},
+    )  # fmt: skip
     Candidate.objects.filter(pk=candidate.pk).update(in_post=True, available=False)
     PROPOSAL_WORKFLOW.apply(contract.proposal, "recruit", by=by)
     withdraw_open_proposals(
@@ -147,14 +196,11 @@ def validate_recruitment(contract: Contract, *, by) -> Contract:
         contract=contract, training_cost_cents=costs["training"],
         certification_cost_cents=costs["certification"], equipment_cost_cents=costs["equipment"],
     )  # fmt: skip
-    previous_funding = _carried_funding(contract.structure)
-    start_post_funding(
-        contract.structure, start_date=contract.start_date, advisor_label=str(candidate), by=by,
-        carried_from=previous_funding,
-    )  # fmt: skip
+    signals.recruitment_validated.send(sender=Contract, contract=contract, by=by)
     audit.record(
         "contract.validate", by=by, obj=contract.structure,
-        summary=f"Recrutement validé : {candidate}, en poste le {contract.start_date:%d/%m/%Y}",
+        summary=f"Recrutement validé : candidat n° {candidate.pk}, poste n° {contract.post_id}, "
+        f"à partir du {contract.start_date:%d/%m/%Y}",
     )  # fmt: skip
     if candidate.email:
         send_templated_email(
@@ -162,21 +208,6 @@ def validate_recruitment(contract: Contract, *, by) -> Contract:
         )
     contract.refresh_from_db()
     return contract
-
-
-def _carried_funding(structure):
-    """The unspent subsidy of a post whose advisor left, waiting for the next advisor."""
-    from cnfs.funding.enums import UnspentOutcome
-    from cnfs.funding.models import PostFunding
-
-    return (
-        PostFunding.objects.filter(
-            agreement__structure=structure, unspent_outcome=UnspentOutcome.CARRIED,
-            carried_to__isnull=True,
-        )
-        .order_by("ended_on")
-        .first()
-    )  # fmt: skip
 
 
 @transaction.atomic
@@ -187,103 +218,158 @@ def reject_recruitment(contract: Contract, *, reason: str, by) -> Contract:
         raise ValidationError("Ce recrutement n’est plus en attente de validation.")
     if not reason.strip():
         raise ValidationError({"reason": "Indiquez le motif du refus."})
-    Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.REJECTED)
-    Structure.objects.filter(pk=contract.structure_id).update(
-        occupied_posts=F("occupied_posts") - 1
-    )
+    CONTRACT_WORKFLOW.apply(contract, "reject", by=by, reason=reason)
+    posts.recount(contract.structure_id)
     PROPOSAL_WORKFLOW.apply(contract.proposal, "back_to_shortlist", by=by, reason=reason)
     audit.record(
         "contract.reject", by=by, obj=contract.structure,
-        summary=f"Recrutement refusé : {contract.candidate} — {reason}",
+        summary=f"Recrutement refusé : candidat n° {contract.candidate_id} — {reason}",
     )  # fmt: skip
     contract.refresh_from_db()
     return contract
 
 
 @transaction.atomic
-def end_contract(contract: Contract, *, ended_on: date, reason: str, by) -> Contract:
-    """Contract end (rupture): the post reopens, the person is available again and the
-    unspent subsidy of the post waits for the next advisor."""
-    from cnfs.funding.models import PostFunding
-    from cnfs.funding.services import SUBSIDY_YEARS, add_years, end_post_funding_at_contract_end
-
+def request_contract_end(contract: Contract, *, ended_on: date, reason: str, by) -> Contract:
+    """The structure (or the national team) asks to end a contract on ``ended_on``, its
+    last day; the national team validates (``validate_contract_end``)."""
     if not (can_decide(by) or can_request_amendment(by, contract.structure)):
         raise PermissionDenied("Réservé à la structure employeuse et à l’équipe nationale.")
-    contract = Contract.objects.select_for_update().select_related("candidate").get(pk=contract.pk)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.status != ContractStatus.ACTIVE:
-        raise ValidationError("Seul un contrat en cours peut prendre fin.")
+        raise ValidationError("Seul un contrat validé, sans fin déjà demandée, peut prendre fin.")
     if reason not in EndReason.values:
         raise ValidationError({"reason": "Choisissez le motif de la fin du contrat."})
     if ended_on < contract.start_date:
         raise ValidationError({"ended_on": "La fin ne peut précéder le début du contrat."})
-    Contract.objects.filter(pk=contract.pk).update(
-        status=ContractStatus.ENDED, ended_on=ended_on, end_reason=reason
-    )
-    Structure.objects.filter(pk=contract.structure_id).update(
-        occupied_posts=F("occupied_posts") - 1
-    )
-    Candidate.objects.filter(pk=contract.candidate_id).update(
-        in_post=False, former_advisor=True, available=True, available_from=ended_on,
-        zone_version=F("zone_version") + 1,
-    )  # fmt: skip
-    PROPOSAL_WORKFLOW.apply(contract.proposal, "end", by=by, reason=EndReason(reason).label)
-    if contract.candidate.user_id:
-        # Available again: the person keeps the advisor's history and manages the profile;
-        # the places no longer count him or her among their advisors (map, open data).
-        accounts.grant_role(contract.candidate.user, Role.CANDIDATE, by=by)
-        PlaceAdvisor.objects.filter(advisor_id=contract.candidate.user_id).delete()
-    funding = (
-        PostFunding.objects.filter(
-            agreement__structure=contract.structure, advisor_label=str(contract.candidate),
-            status="running",
+    if contract.end_date and ended_on > contract.end_date:
+        raise ValidationError(
+            {"ended_on": f"Le contrat s’achève au plus tard le {contract.end_date:%d/%m/%Y}."}
         )
-        .order_by("-start_date")
-        .first()
+    CONTRACT_WORKFLOW.apply(
+        contract, "request_end", by=by, reason=EndReason(reason).label,
+        extra={"ended_on": ended_on, "end_reason": reason, "end_requested_by": by,
+               "end_requested_at": timezone.now()},
     )  # fmt: skip
-    if funding is not None and ended_on < add_years(funding.start_date, SUBSIDY_YEARS):
-        end_post_funding_at_contract_end(funding, end_date=ended_on, by=by)
+    audit.record(
+        "contract.request_end", by=by, obj=contract.structure,
+        summary=f"Fin demandée pour le contrat n° {contract.pk} (candidat n° "
+        f"{contract.candidate_id}) au {ended_on:%d/%m/%Y} ({EndReason(reason).label})",
+    )  # fmt: skip
+    return contract
+
+
+@transaction.atomic
+def refuse_contract_end(contract: Contract, *, reason: str, by) -> Contract:
+    _require_national(by)
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.status != ContractStatus.END_REQUESTED:
+        raise ValidationError("Aucune fin n’est demandée pour ce contrat.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Indiquez le motif du refus."})
+    CONTRACT_WORKFLOW.apply(
+        contract, "refuse_end", by=by, reason=reason,
+        extra={"ended_on": None, "end_reason": "", "end_requested_by": None,
+               "end_requested_at": None},
+    )  # fmt: skip
+    return contract
+
+
+@transaction.atomic
+def validate_contract_end(contract: Contract, *, by) -> Contract:
+    """The national team validates the end: the post is free for the next recruitment
+    (who starts after ``ended_on``), the person is available again from the day after,
+    the funding computes the unspent part (it listens), the matching refreshes."""
+    _require_national(by)
+    contract = Contract.objects.select_for_update().select_related("candidate").get(pk=contract.pk)
+    if contract.status != ContractStatus.END_REQUESTED:
+        raise ValidationError("Aucune fin n’est demandée pour ce contrat.")
+    CONTRACT_WORKFLOW.apply(
+        contract, "validate_end", by=by, reason=contract.get_end_reason_display()
+    )
+    posts.recount(contract.structure_id)
+    Candidate.objects.filter(pk=contract.candidate_id).update(
+        in_post=False, former_advisor=True, available=True,
+        available_from=contract.ended_on + timedelta(days=1), zone_version=F("zone_version") + 1,
+    )  # fmt: skip
+    PROPOSAL_WORKFLOW.apply(
+        contract.proposal, "end", by=by, reason=EndReason(contract.end_reason).label
+    )
+    if contract.candidate.user_id:
+        # Available again: the person keeps the advisor's history and manages the profile.
+        accounts.grant_role(contract.candidate.user, Role.CANDIDATE, by=by)
+    signals.contract_end_validated.send(sender=Contract, contract=contract, by=by)
     audit.record(
         "contract.end", by=by, obj=contract.structure,
-        summary=f"Fin de contrat de {contract.candidate} le {ended_on:%d/%m/%Y} "
-        f"({EndReason(reason).label})",
+        summary=f"Fin du contrat n° {contract.pk} (candidat n° {contract.candidate_id}) "
+        f"validée au {contract.ended_on:%d/%m/%Y} ({EndReason(contract.end_reason).label})",
     )  # fmt: skip
+    if contract.ended_on < timezone.localdate():
+        leave(contract)
     _refresh_structure(contract.structure_id)
     _refresh_candidate(contract.candidate_id)
     contract.refresh_from_db()
     return contract
 
 
+def end_contract(contract: Contract, *, ended_on: date, reason: str, by) -> Contract:
+    """Ask for a contract's end; the national team's request is validated at once."""
+    contract = request_contract_end(contract, ended_on=ended_on, reason=reason, by=by)
+    if can_decide(by):
+        contract = validate_contract_end(contract, by=by)
+    return contract
+
+
+def leave(contract: Contract) -> None:
+    """The last day of a contract has passed: the places no longer count the person among
+    their advisors (map, open data) unless another contract keeps him or her in post.
+    Idempotent; announced to the listeners (notifications)."""
+    user_id = contract.candidate.user_id
+    if user_id and not Contract.objects.in_post().filter(candidate__user_id=user_id).exists():
+        PlaceAdvisor.objects.filter(advisor_id=user_id).delete()
+    signals.contract_left.send(sender=Contract, contract=contract)
+
+
 @transaction.atomic
 def renew_contract(
     contract: Contract, *, kind, end_date: date | None, weekly_hours, salary_cents: int, by
 ) -> Contract:
-    """Renewal or extension: a new contract linked to the previous one, from the day after
-    its end; the person stays in post without a new validation."""
+    """Renewal or extension: a new contract on the same post linked to the previous one,
+    from the day after its end; the person stays in post without a new validation (a
+    part-time renewal keeps the derogation the national team recorded)."""
     if not can_request_amendment(by, contract.structure) and not can_decide(by):
         raise PermissionDenied("Réservé à la structure employeuse et à l’équipe nationale.")
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.status != ContractStatus.ACTIVE or contract.end_date is None:
         raise ValidationError("Seul un contrat à durée déterminée en cours se renouvelle.")
-    from datetime import timedelta
-
     start = contract.end_date + timedelta(days=1)
     check_contract_terms(
         kind=kind, start_date=start, end_date=end_date, weekly_hours=weekly_hours,
         salary_cents=salary_cents,
     )  # fmt: skip
-    Contract.objects.filter(pk=contract.pk).update(
-        status=ContractStatus.ENDED, ended_on=contract.end_date, end_reason=EndReason.END_OF_TERM
-    )
+    derogation = contract.part_time_derogation if is_part_time(weekly_hours) else ""
+    if is_part_time(weekly_hours) and not derogation:
+        raise ValidationError(
+            {
+                "weekly_hours": "Le programme finance des postes à temps plein "
+                f"({FULL_TIME_HOURS} h)."
+            }
+        )
+    CONTRACT_WORKFLOW.apply(
+        contract, "renew", by=by,
+        extra={"ended_on": contract.end_date, "end_reason": EndReason.END_OF_TERM},
+    )  # fmt: skip
     renewed = Contract.objects.create(
-        proposal=contract.proposal, candidate=contract.candidate, structure=contract.structure,
-        previous=contract, kind=kind, start_date=start, end_date=end_date,
-        weekly_hours=weekly_hours, gross_monthly_salary_cents=salary_cents,
-        status=ContractStatus.ACTIVE, requested_by=by, validated_by=by,
-        validated_at=timezone.now(),
+        proposal=contract.proposal, post=contract.post, candidate=contract.candidate,
+        structure=contract.structure, previous=contract, kind=kind, start_date=start,
+        end_date=end_date, weekly_hours=weekly_hours, gross_monthly_salary_cents=salary_cents,
+        part_time_derogation=derogation, status=ContractStatus.ACTIVE, requested_by=by,
+        validated_by=by, validated_at=timezone.now(),
     )  # fmt: skip
     audit.record(
         "contract.renew", by=by, obj=contract.structure,
-        summary=f"Contrat de {contract.candidate} renouvelé du {start:%d/%m/%Y}",
+        summary=f"Contrat n° {contract.pk} renouvelé par le contrat n° {renewed.pk} "
+        f"du {start:%d/%m/%Y}",
     )  # fmt: skip
     return renewed
 
@@ -308,12 +394,10 @@ def record_training(
             setattr(training, field, value)
     if training.start_date and training.end_date and training.end_date < training.start_date:
         raise ValidationError({"end_date": "La fin de la formation suit son début."})
-    if training.start_date and training.status == TrainingStatus.PLANNED:
-        training.status = TrainingStatus.IN_PROGRESS
     if completed_on is not None:
         if training.start_date and completed_on < training.start_date:
             raise ValidationError({"completed_on": "La formation se termine après son début."})
-        training.completed_on, training.status = completed_on, TrainingStatus.COMPLETED
+        training.completed_on = completed_on
     if certified is not None:
         if certified and certified_on is None:
             raise ValidationError({"certified_on": "Indiquez la date de la certification."})
@@ -322,24 +406,21 @@ def record_training(
     training.save()
     audit.record(
         "training.update", by=by, obj=training.contract.structure,
-        summary=f"Formation de {training.contract.candidate} : {training.get_status_display()}",
+        summary=f"Formation du contrat n° {training.contract_id} : {training.get_status_display()}",
     )  # fmt: skip
     return training
 
 
 def current_contract(user):
-    """The contract in force of an advisor (``user``), or None."""
+    """The contract of an advisor (``user``) in post today, or None."""
     return (
-        Contract.objects.filter(candidate__user=user, status=ContractStatus.ACTIVE)
-        .select_related("structure")
-        .first()
+        Contract.objects.in_post().filter(candidate__user=user).select_related("structure").first()
     )
 
 
 def late_trainings(today: date | None = None):
     """Trainings whose planned end has passed without completion."""
-    today = today or timezone.localdate()
-    return Training.objects.filter(end_date__lt=today).exclude(status=TrainingStatus.COMPLETED)
+    return Training.objects.with_stage(today).filter(stage=TrainingStatus.LATE)
 
 
 def is_recruited(proposal: Proposal) -> bool:

@@ -108,24 +108,42 @@ def _decision_context(contract, title, **extra):
     }
 
 
+class ValidateForm(DsfrBaseForm):
+    derogation = forms.CharField(
+        label="Motif de la dérogation au temps plein",
+        required=False,
+        max_length=1000,
+        help_text="Obligatoire pour un contrat de moins de 35 h par semaine : le programme "
+        "finance des postes à temps plein.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 @role_required(Role.NATIONAL)
 def validate(request, pk):
     """A confirmation page: the recruitment is validated only by its POST."""
     contract = get_object_or_404(_requested_contracts(), pk=pk)
-    if request.method == "POST":
+    form = ValidateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.validate_recruitment(contract, by=request.user)
+            services.validate_recruitment(
+                contract, derogation=form.cleaned_data["derogation"], by=request.user
+            )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
                 f"Le recrutement de {contract.candidate} par {contract.structure} est validé : "
                 "sa formation initiale est à planifier.",
             )
-        return redirect("contracts:to_validate")
+            return redirect("contracts:to_validate")
     title = f"Valider le recrutement de {contract.candidate}"
-    return render(request, "contracts/validate.html", _decision_context(contract, title))
+    context = _decision_context(
+        contract, ("Erreur — " if form.errors else "") + title, form=form, heading=title,
+        part_time=services.is_part_time(contract.weekly_hours),
+    )  # fmt: skip
+    return render(request, "contracts/validate.html", context)
 
 
 class RejectForm(DsfrBaseForm):
@@ -213,26 +231,30 @@ class AdvisorFilterForm(DsfrBaseForm):
 
 def _late(today):
     """The rule of ``services.late_trainings``, on the annotated advisors."""
-    return Q(training_end__lt=today) & ~Q(training_status=TrainingStatus.COMPLETED)
+    return Q(training_status=TrainingStatus.LATE)
 
 
-def advisors_in_post(user):
+def advisors_in_post(user, today=None):
     """Contracts in force in ``user``'s scope, with the advisor's latest initial training.
 
     The training is looked up by person, not by contract: a renewed contract is a new
     contract, while the training stays attached to the first one.
     """
-    latest = Training.objects.filter(contract__candidate=OuterRef("candidate_id")).order_by(
-        "-contract__start_date", "-pk"
+    today = today or timezone.localdate()
+    latest = (
+        Training.objects.filter(contract__candidate=OuterRef("candidate_id"))
+        .with_stage(today)
+        .annotate(certified_by_now=Q(certified=True, certified_on__lte=today))
+        .order_by("-contract__start_date", "-pk")
     )
     return (
         Contract.objects.visible_to(user)
-        .filter(status=ContractStatus.ACTIVE)
+        .in_post(today)
         .annotate(
             training_pk=Subquery(latest.values("pk")[:1]),
-            training_status=Subquery(latest.values("status")[:1]),
+            training_status=Subquery(latest.values("stage")[:1]),
             training_end=Subquery(latest.values("end_date")[:1]),
-            training_certified=Subquery(latest.values("certified")[:1]),
+            training_certified=Subquery(latest.values("certified_by_now")[:1]),
         )
     )
 
@@ -498,3 +520,62 @@ def shortage(request):
             "breadcrumb_data": _crumbs(current=SHORTAGE_TITLE),
         },
     )
+
+
+# --- Contract ends awaiting validation ------------------------------------------------------
+
+ENDS_TITLE = "Fins de contrat à valider"
+
+
+def _end_requests():
+    return Contract.objects.filter(status=ContractStatus.END_REQUESTED).select_related(
+        "structure__departement", "candidate"
+    )
+
+
+@role_required(Role.NATIONAL)
+def end_requests(request):
+    page = _paginate(request, _end_requests().order_by("end_requested_at", "pk"))
+    return render(
+        request,
+        "contracts/end_requests.html",
+        {
+            "page_obj": page,
+            "contracts": page.object_list,
+            "page_title": ENDS_TITLE,
+            "breadcrumb_data": _crumbs(current=ENDS_TITLE),
+        },
+    )
+
+
+@role_required(Role.NATIONAL)
+def end_decision(request, pk, decision):
+    """Validate (a confirmation page) or refuse (with a reason) a contract's end."""
+    contract = get_object_or_404(_end_requests(), pk=pk)
+    form = RejectForm(request.POST or None) if decision == "refuse" else ValidateForm()
+    if request.method == "POST" and (decision == "validate" or form.is_valid()):
+        try:
+            if decision == "validate":
+                services.validate_contract_end(contract, by=request.user)
+            else:
+                services.refuse_contract_end(
+                    contract, reason=form.cleaned_data["reason"], by=request.user
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            done = "validée" if decision == "validate" else "refusée"
+            messages.success(request, f"La fin du contrat de {contract.candidate} est {done}.")
+            return redirect("contracts:end_requests")
+    verb = "Valider" if decision == "validate" else "Refuser"
+    title = f"{verb} la fin du contrat de {contract.candidate}"
+    context = {
+        "contract": contract,
+        "terms": _terms(contract),
+        "form": form,
+        "decision": decision,
+        "page_title": ("Erreur — " if form.errors else "") + title,
+        "heading": title,
+        "breadcrumb_data": _crumbs((reverse("contracts:end_requests"), ENDS_TITLE), current=title),
+    }
+    return render(request, "contracts/end_decision.html", context)

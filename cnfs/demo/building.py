@@ -29,6 +29,8 @@ from cnfs.demo.seeds import (
 )
 from cnfs.funding.rates import rate_cents
 from cnfs.funding.services import add_years
+from cnfs.posts import services as posts_services
+from cnfs.posts.models import Post
 from cnfs.publicpages.demo import seed_territory_contacts
 from cnfs.structures import services as structures
 from cnfs.structures.enums import LegalType, Opinion, RequestKind, RequestStatus, StructureStatus
@@ -190,18 +192,20 @@ def seed_recruitment_story(story: dict):
             grant_role(user, Role.CANDIDATE)
             candidate = _candidate(n, structure.commune, user=user, has_diploma=n % 3 == 0)
             proposal = shortlist_manually(structure, candidate, by=manager)
-            start = date(2021, 4, 12) + timedelta(days=7 * (n % 4))
+            # In post today, trained and certified: dates relative to today.
+            start = timezone.localdate() - timedelta(days=300 - 7 * (n % 4))
             contract = contracts.request_recruitment(
                 proposal, kind="cdd", start_date=start, end_date=add_years(start, 2),
-                weekly_hours=35, salary_cents=1_750_00, by=manager,
+                weekly_hours=35, salary_cents=1_950_00, by=manager,
             )  # fmt: skip
             contract = contracts.validate_recruitment(contract, by=national)
             level = 1 + n % 3
             contracts.record_training(
                 contract.training, positioning_level=level,
                 organisation="Campus numérique du Jura (ECLA)",
-                start_date=start + timedelta(days=14), end_date=date(2021, 9, 30),
-                completed_on=date(2021, 9, 30), certified=True, certified_on=date(2021, 11, 18),
+                start_date=start + timedelta(days=14), end_date=start + timedelta(days=140),
+                completed_on=start + timedelta(days=140), certified=True,
+                certified_on=start + timedelta(days=190),
                 by=national,
             )  # fmt: skip
     # Candidates still looking: around Lons, Dole and the Hautes-Alpes; the demo candidate.
@@ -236,7 +240,8 @@ def seed_activity_story(story: dict):
     for n, structure in enumerate(jura):
         advisors = [
             c.candidate.user
-            for c in Contract.objects.filter(structure=structure, status="active")
+            for c in Contract.objects.in_post()
+            .filter(structure=structure)
             .select_related("candidate__user")
             .order_by("pk")
         ]
@@ -338,6 +343,7 @@ def seed_synthetic_committee(rng: random.Random, scale: float):
     budget = budget_in_force()
     posts_used, cents_used = national_commitments()
     requests, items, updates = [], [], []
+    granted = {}  # structure pk → (posts, cents)
     for index, structure in enumerate(created):
         session = sessions[index % len(sessions)]
         decided = structure.status != StructureStatus.SUBMITTED
@@ -357,12 +363,10 @@ def seed_synthetic_committee(rng: random.Random, scale: float):
                 updates.append(structure)
                 continue
             posts_used, cents_used = posts_used + posts, cents_used + cents
-            structure.granted_posts, structure.committed_subsidy_cents = posts, cents
+            granted[structure.pk] = (posts, cents)
             updates.append(structure)
     PostRequest.objects.bulk_create(requests, batch_size=1000)
-    Structure.objects.bulk_update(
-        updates, ["status", "granted_posts", "committed_subsidy_cents"], batch_size=1000
-    )
+    Structure.objects.bulk_update(updates, ["status"], batch_size=1000)
     by_structure = {r.structure_id: r for r in PostRequest.objects.filter(structure__in=created)}
     for index, structure in enumerate(created):
         if structure.status in (StructureStatus.SUBMITTED,):
@@ -372,21 +376,28 @@ def seed_synthetic_committee(rng: random.Random, scale: float):
             StructureStatus.ABANDONED: Decision.GRANTED,
             StructureStatus.REFUSED: Decision.REFUSED,
         }.get(structure.status, Decision.COMPLEMENTARY_REVIEW)
-        posts = (
-            (structure.granted_posts or structure.posts_requested)
-            if decision == Decision.GRANTED
-            else None
-        )
+        posts_delta, cents = granted.get(structure.pk, (0, 0))
+        posts = (posts_delta or structure.posts_requested) if decision == Decision.GRANTED else None
         items.append(
             AgendaItem(
                 session=sessions[index % len(sessions)], request=by_structure[structure.pk],
-                position=index, decision=decision, posts=posts,
-                posts_delta=structure.granted_posts,
-                subsidy_delta_cents=structure.committed_subsidy_cents,
-                decided_at=now, applied_at=now,
+                position=index, decision=decision, posts=posts, posts_delta=posts_delta,
+                subsidy_delta_cents=cents, decided_at=now, applied_at=now,
             )
         )  # fmt: skip
     AgendaItem.objects.bulk_create(items, batch_size=1000)
+    # The posts those decisions granted, as closing the sessions would have created them.
+    Post.objects.bulk_create(
+        (
+            Post(structure_id=item.request.structure_id, granted_by=item,
+                 granted_on=item.session.date, amount_cents=item.subsidy_delta_cents // item.posts_delta)
+            for item in items
+            if item.posts_delta > 0
+            for _ in range(item.posts_delta)
+        ),
+        batch_size=2000,
+    )  # fmt: skip
+    posts_services.recount_many(granted)
 
 
 SCALE_CANDIDATES = 50_000

@@ -43,10 +43,10 @@ class FundingAgreementAdmin(ReadOnlyAdmin):
 
 @admin.register(PostFunding)
 class PostFundingAdmin(ReadOnlyAdmin):
-    list_display = ["agreement", "advisor_label", "start_date", "amount", "status", "ended_on"]
+    list_display = ["agreement", "post", "start_date", "amount", "status", "ended_on"]
     list_select_related = ["agreement__structure"]
     list_filter = ["status", "unspent_outcome"]
-    search_fields = ["agreement__number", "agreement__structure__name", "advisor_label"]
+    search_fields = ["agreement__number", "agreement__structure__name", "=post__id"]
 
     @admin.display(description="subvention", ordering="amount_cents")
     def amount(self, obj):

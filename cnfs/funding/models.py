@@ -126,7 +126,16 @@ class PostFunding(models.Model):
     """The subsidy of one post for one advisor: two years from the contract start."""
 
     agreement = models.ForeignKey(FundingAgreement, on_delete=models.PROTECT, related_name="posts")
-    advisor_label = models.CharField("conseiller", max_length=200, blank=True)
+    post = models.ForeignKey(
+        "posts.Post", verbose_name="poste", on_delete=models.PROTECT, related_name="fundings"
+    )
+    contract = models.OneToOneField(
+        "contracts.Contract",
+        verbose_name="contrat",
+        on_delete=models.PROTECT,
+        related_name="funding",
+        help_text="Le contrat dont le début ouvre ces deux ans de subvention.",
+    )
     start_date = models.DateField("début du contrat")
     amount_cents = models.BigIntegerField("subvention du poste (centimes)")
     status = models.CharField(
@@ -158,10 +167,16 @@ class PostFunding(models.Model):
                 name="unspent_within_amount",
                 condition=Q(unspent_cents__gte=0, unspent_cents__lte=models.F("amount_cents")),
             ),
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=Q(status="running"),
+                name="one_running_funding_per_post",
+                violation_error_message="Ce poste est déjà financé pour un conseiller.",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.agreement.structure} — poste depuis le {self.start_date:%d/%m/%Y}"
+        return f"{self.agreement.structure} — poste n° {self.post_id} du {self.start_date:%d/%m/%Y}"
 
 
 class InstalmentQuerySet(models.QuerySet):

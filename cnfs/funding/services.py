@@ -13,7 +13,6 @@ from cnfs.common import audit
 from cnfs.funding.enums import PostFundingStatus, UnspentOutcome
 from cnfs.funding.models import FundingAgreement, Instalment, Payment, PostFunding
 from cnfs.funding.money import euros, to_cents
-from cnfs.funding.rates import rate_cents
 from cnfs.structures.models import Structure
 
 SUBSIDY_YEARS = 2
@@ -67,43 +66,59 @@ def agreement_for(structure: Structure, *, by=None) -> FundingAgreement:
     return agreement
 
 
-@transaction.atomic
-def start_post_funding(
-    structure: Structure, *, start_date: date, advisor_label: str = "", by=None,
-    carried_from: PostFunding | None = None,
-) -> PostFunding:  # fmt: skip
-    """A contract starts on a granted post: schedule that post's subsidy.
-
-    With ``carried_from``, the next advisor on the post receives what the previous one left.
-    """
-    structure = Structure.objects.select_for_update().get(pk=structure.pk)
-    agreement = agreement_for(structure, by=by)
-    running = agreement.posts.filter(status=PostFundingStatus.RUNNING).count()
-    if carried_from is None and running >= structure.granted_posts:
-        raise ValidationError(
-            f"{structure} a {structure.granted_posts} poste(s) attribué(s), tous financés."
+def carried_remainder(post) -> PostFunding | None:
+    """The unspent subsidy the post's previous advisor left, waiting for the next one."""
+    return (
+        PostFunding.objects.filter(
+            post=post, unspent_outcome=UnspentOutcome.CARRIED, carried_to__isnull=True
         )
-    if carried_from is not None:
-        if carried_from.unspent_outcome != UnspentOutcome.CARRIED or hasattr(
-            carried_from, "carried_to"
-        ):
-            raise ValidationError("Ce reliquat n’est pas (ou plus) reportable.")
-        amount = carried_from.unspent_cents
-    else:
-        amount = rate_cents(structure, start_date)
-    post = PostFunding.objects.create(
-        agreement=agreement, advisor_label=advisor_label, start_date=start_date,
-        amount_cents=amount, carried_from=carried_from,
+        .order_by("-ended_on", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def start_post_funding(contract, *, by=None) -> PostFunding:
+    """A validated contract starts on its post: schedule that post's subsidy, two years
+    from the contract start — the amount the committee decided, or, when a previous advisor
+    of the same post left early, the unspent part carried to this one."""
+    structure = Structure.objects.select_for_update().get(pk=contract.structure_id)
+    agreement = agreement_for(structure, by=by)
+    carried_from = carried_remainder(contract.post)
+    amount = carried_from.unspent_cents if carried_from else contract.post.amount_cents
+    if amount <= 0:
+        return None
+    funding = PostFunding.objects.create(
+        agreement=agreement, post=contract.post, contract=contract,
+        start_date=contract.start_date, amount_cents=amount, carried_from=carried_from,
     )  # fmt: skip
     Instalment.objects.bulk_create(
-        Instalment(post=post, due_date=due, amount_cents=cents)
-        for due, cents in schedule(amount, start_date)
+        Instalment(post=funding, due_date=due, amount_cents=cents)
+        for due, cents in schedule(amount, contract.start_date)
     )
     audit.record(
         "funding.post_start", by=by, obj=structure,
-        summary=f"Financement d’un poste à partir du {start_date:%d/%m/%Y} : {euros(amount)}",
+        summary=f"Financement du poste n° {contract.post_id} à partir du "
+        f"{contract.start_date:%d/%m/%Y} : {euros(amount)}"
+        + (f" (reliquat reporté du financement n° {carried_from.pk})" if carried_from else ""),
     )  # fmt: skip
-    return post
+    return funding
+
+
+def on_recruitment_validated(sender, *, contract, by=None, **kwargs):
+    """Listener of ``contracts.signals.recruitment_validated``."""
+    start_post_funding(contract, by=by)
+
+
+def on_contract_end_validated(sender, *, contract, by=None, **kwargs):
+    """Listener of ``contracts.signals.contract_end_validated``: the funding of the post's
+    contract (renewals continue their first contract's funding) ends early if the contract
+    ends within its two years; the unspent part waits for the next advisor of that post."""
+    funding = PostFunding.objects.filter(
+        post_id=contract.post_id, status=PostFundingStatus.RUNNING
+    ).first()
+    if funding is not None and contract.ended_on < add_years(funding.start_date, SUBSIDY_YEARS):
+        _end_post_funding(funding, end_date=contract.ended_on, carry=True, by=by)
 
 
 def paid_cents(post: PostFunding) -> int:
@@ -114,12 +129,6 @@ def end_post_funding(post: PostFunding, *, end_date: date, carry: bool, by) -> P
     """A post's funding ends early (decided by the operator or the national team)."""
     _require_operator_or_national(by)
     return _end_post_funding(post, end_date=end_date, carry=carry, by=by)
-
-
-def end_post_funding_at_contract_end(post: PostFunding, *, end_date: date, by) -> PostFunding:
-    """Called by the contract end (whose service checked who may end a contract): the
-    unspent part waits for the next advisor on the same post."""
-    return _end_post_funding(post, end_date=end_date, carry=True, by=by)
 
 
 @transaction.atomic

@@ -482,10 +482,16 @@ def end_contract(request, pk):
         except ACTION_ERRORS as error:
             _add_error(form, error)
         else:
+            ended = Contract.objects.get(pk=contract.pk)
             messages.success(
                 request,
-                f"Le contrat de {contract.candidate.full_name} prend fin le "
-                f"{form.cleaned_data['ended_on']:%d/%m/%Y} : le poste est de nouveau ouvert.",
+                f"Fin du contrat de {contract.candidate.full_name} au "
+                f"{form.cleaned_data['ended_on']:%d/%m/%Y} : "
+                + (
+                    "validée, le poste est de nouveau ouvert au recrutement."
+                    if ended.status == ContractStatus.ENDED
+                    else "demandée, en attente de validation par l’équipe nationale."
+                ),
             )
             return redirect(_url("matching:contracts", contract.structure))
     return _contract_page(request, contract, form, "Mettre fin au contrat", "end")

@@ -15,8 +15,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cnfs.contracts.enums import ContractStatus
-from cnfs.contracts.models import Contract
+from cnfs.contracts.models import Contract, in_post_q
 from cnfs.followup.figures import departement_figures
 from cnfs.funding.money import from_cents
 from cnfs.places.enums import Access, Fees, Public, Service
@@ -161,7 +160,7 @@ def published_places():
     """Public, active places where at least one advisor is in post; one query."""
     in_post = (
         PlaceAdvisor.objects.filter(
-            place=OuterRef("pk"), advisor__candidate__contracts__status=ContractStatus.ACTIVE
+            in_post_q(timezone.localdate(), "advisor__candidate__contracts__"), place=OuterRef("pk")
         )
         .order_by()
         .values("place")
@@ -400,7 +399,7 @@ def _amount(cents: int) -> str:
 
 def _in_post(group_by: str) -> dict:
     return dict(
-        Contract.objects.filter(status=ContractStatus.ACTIVE)
+        Contract.objects.in_post()
         .values_list(group_by)
         .annotate(n=Count("candidate", distinct=True))
         .order_by()

@@ -12,7 +12,6 @@ from ninja.errors import ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 
 from cnfs.api.auth import ErrorOut, ValidationErrorOut
-from cnfs.contracts.enums import ContractStatus
 from cnfs.contracts.models import Contract
 from cnfs.partners.auth import PartnerKey, RateLimit
 from cnfs.partners.enums import Scope
@@ -196,7 +195,8 @@ def territory(request, code: str):
         .order_by("name", "pk")
     )
     in_post = dict(
-        Contract.objects.filter(status=ContractStatus.ACTIVE, structure__departement=departement)
+        Contract.objects.in_post()
+        .filter(structure__departement=departement)
         .values("structure_id")
         .annotate(n=Count("candidate", distinct=True))
         .values_list("structure_id", "n")

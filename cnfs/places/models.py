@@ -16,12 +16,11 @@ class PlaceQuerySet(models.QuerySet):
         he or she works and those of the employing structure."""
         role = active_role(user)
         if role is not None and role.kind == Role.ADVISOR:
-            from cnfs.contracts.enums import ContractStatus
             from cnfs.contracts.models import Contract
 
-            employer = Contract.objects.filter(
-                candidate__user=user, status=ContractStatus.ACTIVE
-            ).values("structure_id")
+            employer = (
+                Contract.objects.in_post().filter(candidate__user=user).values("structure_id")
+            )
             works_at = PlaceAdvisor.objects.filter(advisor=user).values("place_id")
             return self.filter(Q(pk__in=works_at) | Q(structure__in=employer))
         return scope_filter(

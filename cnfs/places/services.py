@@ -12,12 +12,13 @@ import unicodedata
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.scope import active_role
 from cnfs.common import audit
 from cnfs.common.phone import normalize_french_phone
-from cnfs.contracts.enums import ContractStatus
+from cnfs.contracts.models import in_post_q
 from cnfs.contracts.services import current_contract
 from cnfs.places import hours
 from cnfs.places.enums import Access, Fees, Public, Service
@@ -107,8 +108,8 @@ def structure_advisors(*structures):
     return (
         get_user_model()
         .objects.filter(
+            in_post_q(timezone.localdate(), "candidate__contracts__"),
             candidate__contracts__structure__in=structures,
-            candidate__contracts__status=ContractStatus.ACTIVE,
         )
         .distinct()
         .order_by("last_name", "first_name", "pk")

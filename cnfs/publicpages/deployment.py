@@ -7,15 +7,15 @@ Each function runs a fixed number of grouped queries, whatever the data size.
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
-from cnfs.contracts.enums import ContractStatus, TrainingStatus
-from cnfs.contracts.models import Contract
+from cnfs.contracts.enums import VALIDATED_STATUSES
+from cnfs.contracts.models import Contract, in_post_q, operational_q, training_in_progress_q
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import Structure
 
-# Contracts the national team validated, whether still in force or ended since.
-RECRUITED = [ContractStatus.ACTIVE, ContractStatus.ENDED]
-IN_POST = Q(status=ContractStatus.ACTIVE)
+# Contracts the national team validated, whether in force, to come or ended since.
+RECRUITED = VALIDATED_STATUSES
 
 # How each level groups structures (and, through ``structure__``, contracts).
 LEVELS = {"departement": "departement_id", "region": "departement__region_id"}
@@ -70,15 +70,23 @@ STRUCTURE_SUMS = {
     "n_structures": Count("id", filter=Q(granted_posts__gt=0)),
     "cents": Sum("committed_subsidy_cents"),
 }
-# A person has at most one contract in force, so the in-post counts add up across
-# territories; "recruited" counts each person once, whatever his or her contracts.
-CONTRACT_SUMS = {
-    "n_recruited": Count("candidate", distinct=True),
-    "n_hosting": Count("structure", distinct=True),
-    "n_in_post": Count("id", filter=IN_POST),
-    "n_in_training": Count("id", filter=IN_POST & Q(training__status=TrainingStatus.IN_PROGRESS)),
-    "n_operational": Count("id", filter=IN_POST & Q(training__status=TrainingStatus.COMPLETED)),
-}
+
+
+def contract_sums(today=None) -> dict:
+    """A person has at most one contract in post on a day, so the in-post counts add up
+    across territories; "recruited" counts each person once, whatever his or her contracts.
+    In post, in training and operational follow the dates (``today`` by default)."""
+    today = today or timezone.localdate()
+    in_post = in_post_q(today)
+    return {
+        "n_recruited": Count("candidate", distinct=True),
+        "n_hosting": Count("structure", distinct=True),
+        "n_in_post": Count("id", filter=in_post),
+        "n_in_training": Count(
+            "id", filter=in_post & training_in_progress_q(today, prefix="training__")
+        ),
+        "n_operational": Count("id", filter=in_post & operational_q(today, prefix="training__")),
+    }
 
 
 def _fill(figures: Deployment, structures: dict | None, contracts: dict | None):
@@ -99,7 +107,7 @@ def deployment(*, departement: str | None = None, region: str | None = None) -> 
     """The figures of one département, one région, or (neither) the whole country:
     two queries."""
     structures = _structures(departement, region).aggregate(**STRUCTURE_SUMS)
-    contracts = _contracts(departement, region).aggregate(**CONTRACT_SUMS)
+    contracts = _contracts(departement, region).aggregate(**contract_sums())
     return _fill(Deployment(), structures, contracts)
 
 
@@ -111,7 +119,8 @@ def deployment_by(level: str, *, region: str | None = None) -> dict[str, Deploym
     for row in _structures(None, region).values(key).annotate(**STRUCTURE_SUMS).order_by():
         _fill(rows.setdefault(row[key], Deployment()), row, None)
     contract_key = f"structure__{key}"
-    for row in _contracts(None, region).values(contract_key).annotate(**CONTRACT_SUMS).order_by():
+    sums = contract_sums()
+    for row in _contracts(None, region).values(contract_key).annotate(**sums).order_by():
         _fill(rows.setdefault(row[contract_key], Deployment()), None, row)
     return rows
 
@@ -128,7 +137,7 @@ def hosting_structures(*, departement: str | None = None, region: str | None = N
     return (
         structures.annotate(
             recruited=Count("contracts__candidate", distinct=True, filter=recruited),
-            in_post=Count("contracts", filter=Q(contracts__status=ContractStatus.ACTIVE)),
+            in_post=Count("contracts", filter=in_post_q(timezone.localdate(), "contracts__")),
         )
         .filter(recruited__gt=0)
         .select_related("commune", "departement")

@@ -14,7 +14,6 @@ from cnfs.accounts.perms import role_required
 from cnfs.accounts.scope import active_role
 from cnfs.activity.models import Report
 from cnfs.common.web import csv_response
-from cnfs.contracts.enums import ContractStatus
 from cnfs.contracts.models import Contract
 from cnfs.stats import exports
 from cnfs.stats.forms import StatsFilterForm
@@ -241,7 +240,8 @@ def inactive_contracts(user, today: date):
     )
     return (
         Contract.objects.visible_to(user)
-        .filter(status=ContractStatus.ACTIVE, start_date__lte=since, candidate__user__isnull=False)
+        .in_post()
+        .filter(start_date__lte=since, candidate__user__isnull=False)
         .annotate(last_report=Subquery(last_report))
         .filter(Q(last_report__isnull=True) | Q(last_report__lt=since))
         .select_related("candidate", "structure__departement")

@@ -21,6 +21,7 @@ ROLE_MENUS = {
         ("Structures", "structures:list"),
         ("Comité de sélection", "committee:sessions"),
         ("Recrutements", "contracts:to_validate"),
+        ("Fins de contrat", "contracts:end_requests"),
         ("Conseillers", "contracts:advisors"),
         ("Suivi des territoires", "followup:index"),
         ("Statistiques d’activité", "stats:index"),

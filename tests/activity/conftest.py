@@ -23,6 +23,7 @@ def make_advisor(structure, *, place_name="Médiathèque"):
     )  # fmt: skip
     Contract.objects.create(
         proposal=proposal, candidate=candidate, structure=structure, kind="cdi",
+        post=factories.post_for(structure),
         start_date=date(2021, 3, 1), weekly_hours=35, gross_monthly_salary_cents=180_000,
         status=ContractStatus.ACTIVE,
     )  # fmt: skip

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.utils import timezone
 
 from cnfs.activity import services
@@ -141,7 +142,7 @@ def test_negative_counts_are_refused(advisor):
 
 
 def test_no_contract_no_report(advisor):
-    Contract.objects.update(status="ended")
+    Contract.objects.update(status="ended", ended_on=F("start_date"), end_reason="resignation")
     with pytest.raises(ValidationError, match="pas de contrat en cours"):
         services.create_report(advisor=advisor, data=report_data(advisor.main_place))
 

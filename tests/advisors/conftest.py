@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -8,9 +8,15 @@ from cnfs.matching.enums import ProposalStatus
 from cnfs.matching.models import Proposal
 from tests import factories
 
-START = date(2021, 5, 3)
-CDD = {"kind": "cdd", "start_date": START, "end_date": date(2023, 5, 2), "weekly_hours": 35}
-SALARY_CENTS = 180_000
+# In post today: the contracts run from about three months ago for two years.
+START = date.today() - timedelta(days=100)
+CDD = {
+    "kind": "cdd",
+    "start_date": START,
+    "end_date": START + timedelta(days=730),
+    "weekly_hours": 35,
+}
+SALARY_CENTS = 190_000
 
 
 def manager_of(structure):

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from cnfs.accounts.enums import Role
 from cnfs.contracts import services
-from cnfs.contracts.enums import TrainingStatus
 from cnfs.contracts.models import Training
 from tests import factories
 from tests.advisors.conftest import in_post, manager_of
@@ -34,23 +33,20 @@ def advisors(employer, doubs_employer, national):
         made[name] = in_post(employer, national, candidate)
     set_training(
         made["Training"],
-        status=TrainingStatus.IN_PROGRESS,
         start_date=TODAY - timedelta(days=10),
         end_date=TODAY + timedelta(days=20),
     )
     set_training(
         made["Late"],
-        status=TrainingStatus.IN_PROGRESS,
         start_date=TODAY - timedelta(days=60),
         end_date=TODAY - timedelta(days=1),
     )
     set_training(
         made["Done"],
-        status=TrainingStatus.COMPLETED,
         end_date=TODAY - timedelta(days=5),
         completed_on=TODAY - timedelta(days=5),
     )
-    set_training(made["Certified"], status=TrainingStatus.COMPLETED,
+    set_training(made["Certified"],
                  end_date=TODAY - timedelta(days=30), completed_on=TODAY - timedelta(days=30),
                  certified=True, certified_on=TODAY - timedelta(days=2))  # fmt: skip
     doubs = factories.CandidateFactory(last_name="Doubs", commune=doubs_employer.commune)

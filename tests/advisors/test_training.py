@@ -29,7 +29,7 @@ def test_positioning_sets_the_length_and_the_planned_end(client, national, train
     training.refresh_from_db()
     assert training.planned_weeks == 13
     assert training.end_date == start + timedelta(weeks=13)
-    assert training.status == TrainingStatus.IN_PROGRESS
+    assert training.stage(start + timedelta(days=1)) == TrainingStatus.IN_PROGRESS
     html = client.get(url(training)).content.decode()
     assert "<dd>13 semaines</dd>" in html and "Simplon" in html
 

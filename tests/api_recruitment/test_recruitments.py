@@ -11,7 +11,7 @@ from cnfs.contracts.enums import ContractStatus
 from cnfs.contracts.models import Contract
 from cnfs.matching.enums import ProposalStatus
 from cnfs.matching.models import Proposal
-from cnfs.structures.models import Structure
+from cnfs.posts.models import Post
 from tests import factories
 from tests.api.utils import field_errors
 from tests.api_recruitment.conftest import propose
@@ -119,7 +119,8 @@ class TestContractRequest:
         }
 
     def test_no_open_post_is_refused(self, client, owner, shortlisted, structure):
-        Structure.objects.filter(pk=structure.pk).update(granted_posts=0)
+        for post in Post.objects.filter(structure=structure):
+            factories.validated_contract(structure, start=date.today(), post=post)
         client.force_login(owner)
         response = post(client, contract_url(shortlisted), TERMS)
         assert response.status_code == 422

@@ -13,6 +13,7 @@ from cnfs.committee import services
 from cnfs.committee.enums import Decision
 from cnfs.committee.models import AgendaItem
 from cnfs.funding.models import ProgrammeBudget
+from cnfs.posts.services import grant
 from cnfs.structures.enums import Opinion, RequestKind, RequestStatus, StructureStatus
 from cnfs.structures.models import STRUCTURE_WORKFLOW, PostRequest
 from tests import factories
@@ -179,9 +180,7 @@ class TestAmendments:
         from cnfs.structures.services import request_amendment
 
         STRUCTURE_WORKFLOW.apply(structure, "validate", by=national)
-        structure.granted_posts = 1
-        structure.committed_subsidy_cents = 50_000_00
-        structure.save()
+        grant(structure, count=1, amount_cents=50_000_00, on=timezone.localdate())
         owner.active_role = None
         addition = request_amendment(
             structure, kind=RequestKind.ADDITION, posts=2, reason="strong_demand", by=owner

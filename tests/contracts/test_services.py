@@ -157,7 +157,8 @@ def test_training_positioning_sets_the_length(employer, national):
         Contract.objects.get(pk=contract.pk).training, positioning_level=1,
         start_date=START, end_date=START + timedelta(weeks=13), by=national,
     )  # fmt: skip
-    assert training.planned_weeks == 13 and training.status == TrainingStatus.IN_PROGRESS
+    assert training.planned_weeks == 13
+    assert training.stage(START + timedelta(days=1)) == TrainingStatus.IN_PROGRESS
     training = services.record_training(
         training, completed_on=date(2021, 7, 30), certified=True, certified_on=date(2021, 9, 1),
         by=national,
@@ -171,10 +172,20 @@ def test_the_database_refuses_two_current_contracts_for_one_person(employer):
     candidate = factories.CandidateFactory(commune=employer.commune)
     proposal = shortlisted(employer, candidate)
     fields = {**CDD, "gross_monthly_salary_cents": 180_000}
-    Contract.objects.create(proposal=proposal, candidate=candidate, structure=employer, **fields)
+    Contract.objects.create(
+        proposal=proposal,
+        candidate=candidate,
+        structure=employer,
+        post=factories.post_for(employer),
+        **fields,
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         Contract.objects.create(
-            proposal=proposal, candidate=candidate, structure=employer, **fields
+            proposal=proposal,
+            candidate=candidate,
+            structure=employer,
+            post=factories.post_for(employer),
+            **fields,
         )
 
 

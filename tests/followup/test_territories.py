@@ -10,6 +10,7 @@ from django.urls import reverse
 from cnfs.funding import services as funding
 from cnfs.funding.money import NARROW_NO_BREAK_SPACE as NNBSP
 from cnfs.structures.enums import StructureStatus
+from tests import factories
 from tests.followup.conftest import structure_in
 
 INDEX = reverse("followup:index")
@@ -35,7 +36,9 @@ def figures_fixture(jura, doubs, financial):
     structure_in(jura, name="Association en instruction")
     structure_in(jura, name="Refusée", status=StructureStatus.REFUSED)
     granted(doubs, 2, name="Médiathèque de Besançon")
-    post = funding.start_post_funding(grand_dole, start_date=date(2021, 5, 3))
+    post = funding.start_post_funding(
+        factories.validated_contract(grand_dole, start=date(2021, 5, 3))
+    )
     funding.record_payment(
         post.instalments.first(), paid_on=date(2021, 6, 1), amount="10000",
         reference="BDT-0001", by=financial,

@@ -4,6 +4,7 @@ import pytest
 
 from cnfs.accounts.enums import Role
 from cnfs.funding import services
+from cnfs.posts.services import grant as grant_posts
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import Structure
 from tests import factories
@@ -15,15 +16,21 @@ POST_CENTS = 5_000_000
 HALF_CENTS = 2_500_000
 
 
-def fund(structure: Structure, *, posts: int = 1, start: date = POST_START, label="Camille Martin"):
-    """Grant ``posts`` to ``structure`` (as a committee would) and start one post's funding."""
-    Structure.objects.filter(pk=structure.pk).update(
-        status=StructureStatus.VALIDATED,
-        granted_posts=posts,
-        committed_subsidy_cents=posts * POST_CENTS,
-    )
+def grant(structure: Structure, posts: int = 1) -> Structure:
+    """Grant ``posts`` to ``structure`` (as closing a committee session would)."""
+    Structure.objects.filter(pk=structure.pk).update(status=StructureStatus.VALIDATED)
+    grant_posts(structure, count=posts, amount_cents=POST_CENTS, on=POST_START)
     structure.refresh_from_db()
-    return services.start_post_funding(structure, start_date=start, advisor_label=label)
+    return structure
+
+
+def fund(structure: Structure, *, posts: int = 1, start: date = POST_START, post=None):
+    """Grant ``posts`` to ``structure`` if it has none, and start the funding of a contract
+    validated on one of them (``post`` if given)."""
+    if not structure.posts.exists():
+        grant(structure, posts)
+    contract = factories.validated_contract(structure, start=start, post=post)
+    return services.start_post_funding(contract)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ class TestAgreementPage:
         page = response.content.decode()
         assert response.status_code == 200
         assert post.agreement.number in page
-        assert "Camille Martin" in page
+        assert f"Poste n° {post.post_id}" in page
         assert "50\u202f000,00 €" in page  # committed and post amount
         assert reverse("funding:pay", args=[post.instalments.first().pk]) in page
 

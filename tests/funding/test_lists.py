@@ -74,14 +74,14 @@ class TestInstalmentsCsv:
         assert "attachment" in response["Content-Disposition"]
         lines = csv_lines(response)
         assert lines[0] == (
-            "Convention;Structure;SIRET;Département;Conseiller;Échéance;Montant (€);"
+            "Convention;Structure;SIRET;Département;Poste;Échéance;Montant (€);"
             "Déjà versé (€);Reste à verser (€);En retard"
         )
         siret = post.agreement.structure.siret
         number = post.agreement.number
         assert lines[1:] == [
-            f"{number};ECLA;{siret};39;Camille Martin;01/01/2021;25000,00;10000,01;14999,99;oui",
-            f"{number};ECLA;{siret};39;Camille Martin;01/01/2022;25000,00;0,00;25000,00;oui",
+            f"{number};ECLA;{siret};39;Poste n° {post.post_id};01/01/2021;25000,00;10000,01;14999,99;oui",
+            f"{number};ECLA;{siret};39;Poste n° {post.post_id};01/01/2022;25000,00;0,00;25000,00;oui",
             "",
         ]
 
@@ -126,7 +126,7 @@ class TestRecoveries:
         lines = csv_lines(client.get(reverse("funding:recoveries"), {"format": "csv"}))
         assert lines[0].endswith("Versé (€);À reverser (€)")
         assert lines[1] == (
-            f"{post.agreement.number};ECLA;{structure.siret};39;Camille Martin;01/01/2021;"
+            f"{post.agreement.number};ECLA;{structure.siret};39;Poste n° {post.post_id};01/01/2021;"
             "30/06/2021;50000,00;37602,74;25000,00;12602,74"
         )
 
@@ -174,8 +174,8 @@ class TestQueryCounts:
         self, client, operator, structure, django_assert_max_num_queries
     ):
         post = fund(structure, posts=3)
-        for label in ("B", "C"):
-            services.start_post_funding(structure, start_date=date(2021, 3, 1), advisor_label=label)
+        for _ in range(2):
+            fund(structure, start=date(2021, 3, 1))
         for instalment in [i for p in PostFunding.objects.all() for i in p.instalments.all()]:
             for n in range(3):
                 services.record_payment(

@@ -69,7 +69,7 @@ def places(jura):
     empty = make_place(employer, name="Lieu sans conseiller")
     gone = make_advisor(employer)
     Contract.objects.filter(candidate__user=gone).update(
-        status=ContractStatus.ENDED, ended_on=date(2022, 3, 1)
+        status=ContractStatus.ENDED, ended_on=date(2022, 3, 1), end_reason="resignation"
     )
     left = make_place(employer, gone, name="Lieu d’un conseiller parti")
     return {

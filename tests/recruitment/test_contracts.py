@@ -1,6 +1,6 @@
 """Recruitment form, contract end and renewal, through the contracts services."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -64,8 +64,8 @@ def test_a_valid_request_takes_the_post(client, manager, shortlisted, employer):
 
 
 def test_no_open_post_is_said_above_the_form(client, manager, shortlisted, employer):
-    employer.occupied_posts = employer.granted_posts
-    employer.save()
+    for post in Post.objects.filter(structure=employer):
+        factories.validated_contract(employer, start=date.today(), post=post)
     client.force_login(manager)
     response = post_contract(client, shortlisted)
     assert "Tous les postes" in response.context["form"].non_field_errors()[0]
@@ -83,7 +83,8 @@ def test_only_a_shortlisted_profile_is_recruited(client, manager, employer):
 @pytest.fixture
 def active_contract(employer, manager, national, shortlisted):
     contract = services.request_recruitment(
-        shortlisted, kind="cdd", start_date=date(2021, 5, 3), end_date=date(2023, 5, 2),
+        shortlisted, kind="cdd", start_date=date.today() - timedelta(days=100),
+        end_date=date.today() + timedelta(days=600),
         weekly_hours=35, salary_cents=190_000, by=manager,
     )  # fmt: skip
     return services.validate_recruitment(contract, by=national)
@@ -96,15 +97,20 @@ def test_contracts_are_listed(client, manager, employer, active_contract):
     assert "1\u202f900,00 €" in page and "En poste" in page
 
 
-def test_ending_a_contract_reopens_the_post(client, manager, employer, active_contract):
+def test_ending_a_contract_reopens_the_post(client, manager, national, employer, active_contract):
     client.force_login(manager)
     url = reverse("matching:end_contract", args=[active_contract.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"ended_on": "2022-05-02", "reason": "resignation"})
+    ended_on = date.today() - timedelta(days=1)
+    response = client.post(url, {"ended_on": ended_on.isoformat(), "reason": "resignation"})
     assert response.status_code == 302
     active_contract.refresh_from_db()
-    assert active_contract.status == ContractStatus.ENDED
+    # The structure asks; the post stays held until the national team validates.
+    assert active_contract.status == ContractStatus.END_REQUESTED
     assert active_contract.end_reason == "resignation"
+    employer.refresh_from_db()
+    assert employer.occupied_posts == 1
+    services.validate_contract_end(active_contract, by=national)
     employer.refresh_from_db()
     assert employer.occupied_posts == 0
     page = client.get(reverse("matching:contracts")).content.decode()

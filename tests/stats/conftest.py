@@ -99,7 +99,10 @@ def contract_for(advisor, structure, start: date, status=ContractStatus.ACTIVE) 
     )  # fmt: skip
     return Contract.objects.create(
         proposal=proposal, candidate=candidate, structure=structure, kind="cdi",
+        post=factories.post_for(structure),
         start_date=start, weekly_hours=35, gross_monthly_salary_cents=1_900_00, status=status,
+        **({"ended_on": start, "end_reason": "resignation"}
+           if status == ContractStatus.ENDED else {}),
     )  # fmt: skip
 
 

@@ -1,6 +1,7 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from cnfs.accounts.enums import Role
 from cnfs.contracts.enums import ContractStatus, TrainingStatus
@@ -22,11 +23,19 @@ def recruit(structure, *, status=ContractStatus.ACTIVE, training=None) -> Contra
     )  # fmt: skip
     contract = Contract.objects.create(
         proposal=proposal, candidate=candidate, structure=structure, kind="cdi",
+        post=factories.post_for(structure),
         start_date=date(2021, 4, 12), weekly_hours=35, gross_monthly_salary_cents=1_750_00,
         status=status,
+        **({"ended_on": date(2021, 12, 31), "end_reason": "resignation"}
+           if status == ContractStatus.ENDED else {}),
     )  # fmt: skip
     if training:
-        Training.objects.create(contract=contract, status=training)
+        # The stage follows the dates: started last month, completed or still running.
+        started = timezone.localdate() - timedelta(days=30)
+        dates = {"start_date": started, "end_date": started + timedelta(days=60)}
+        if training == TrainingStatus.COMPLETED:
+            dates["completed_on"] = started + timedelta(days=20)
+        Training.objects.create(contract=contract, **dates)
     return contract
 
 

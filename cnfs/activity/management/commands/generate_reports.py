@@ -19,7 +19,6 @@ from cnfs.accounts.models import RoleAssignment, User
 from cnfs.activity import counters
 from cnfs.activity.enums import AgeBracket, Body, Channel, Duration, Kind, Status, Theme
 from cnfs.activity.models import Report
-from cnfs.contracts.enums import ContractStatus
 from cnfs.contracts.models import Contract
 from cnfs.places.models import PlaceAdvisor
 from cnfs.structures.enums import StructureStatus
@@ -111,7 +110,8 @@ def _authors(count: int) -> list[Author]:
     for link in PlaceAdvisor.objects.values("advisor_id", "place_id").order_by("place_id"):
         places.setdefault(link["advisor_id"], []).append(link["place_id"])
     in_post = (
-        Contract.objects.filter(status=ContractStatus.ACTIVE, candidate__user__isnull=False)
+        Contract.objects.in_post()
+        .filter(candidate__user__isnull=False)
         .values("candidate__user_id", "structure_id", "structure__departement_id",
                 "structure__commune_id")
         .order_by("pk")
