@@ -9,6 +9,8 @@ from cnfs.contracts import services
 from cnfs.contracts.enums import ContractStatus
 from cnfs.contracts.models import Contract
 from cnfs.matching.enums import ProposalStatus
+from cnfs.posts.models import Post
+from tests import factories
 from tests.recruitment.conftest import propose
 
 VALID = {
