@@ -11,7 +11,7 @@ from tests.funding.conftest import fund
 
 
 def csv_lines(response) -> list[str]:
-    content = response.content.decode("utf-8")
+    content = response.getvalue().decode("utf-8")
     assert content.startswith("\ufeff")
     return content.lstrip("\ufeff").split("\r\n")
 
