@@ -172,27 +172,49 @@ def allowed_pairs(candidates: CandidateSide, structures: Side, today: date | Non
     for km in np.unique(candidates.max_km):
         group = np.nonzero(candidates.max_km == km)[0]
         pairs = cKDTree(candidates.xyz[group]).sparse_distance_matrix(
-            structure_tree, max_distance=float(chord(km)) + 1e-12, output_type="ndarray"
+            structure_tree, max_distance=float(chord(km + METRE_SLACK_KM)), output_type="ndarray"
         )
         found_c.append(group[pairs["i"]])
         found_s.append(pairs["j"].astype(np.int64))
     ci, si = np.concatenate(found_c), np.concatenate(found_s)
-    km = great_circle_km(candidates.xyz[ci], structures.xyz[si])
+    m = metres(great_circle_km(candidates.xyz[ci], structures.xyz[si]))
     today64 = np.datetime64(today or timezone.localdate(), "D")
     start = structures.dates[si]
     # Started missions need someone available now; later ones, someone available by then.
     deadline = np.where(start <= today64, today64, start)
     keep = (
-        (km <= candidates.max_km[ci])
+        (m <= max_metres(candidates.max_km[ci]))
         & (candidates.territory[ci] == structures.territory[si])
         & (candidates.dates[ci] <= deadline)
     )
-    ci, si, km = ci[keep], si[keep], km[keep]
-    return Pairs(ci, si, km, scores(candidates, ci, km, today64))
+    ci, si, m = ci[keep], si[keep], m[keep]
+    return Pairs(ci, si, m / 1000, scores(candidates, ci, m, today64))
 
 
 SCORED_KM = 100  # beyond this distance, the distance no longer changes the score
+SCORED_M = SCORED_KM * 1000
 CLOSENESS_POINTS = 40  # what the distance is worth at 0 km
+METRE_SLACK_KM = 0.001  # searches reach this much farther: distances are rounded to the metre
+
+
+def metres(km) -> np.ndarray:
+    """Distances in whole metres, rounded half up: the unit of every comparison, so a
+    candidate exactly at the radius is in, whatever the floating-point noise."""
+    return np.floor(np.asarray(km, dtype=float) * 1000 + 0.5).astype(np.int64)
+
+
+def max_metres(max_km) -> np.ndarray:
+    return np.rint(np.asarray(max_km, dtype=float) * 1000).astype(np.int64)
+
+
+def shown_km(km: float) -> int:
+    """A distance as shown: rounded half up to the kilometre (204.5 km is "205 km")."""
+    return int((int(metres(km)) + 500) // 1000)
+
+
+def distance_reason(km: float) -> str:
+    shown = shown_km(km)
+    return f"À {shown} km" if shown >= 1 else "À moins d’1 km"
 
 
 def _closeness(km: np.ndarray) -> np.ndarray:
@@ -208,15 +230,21 @@ def bonuses(c: CandidateSide, today64) -> np.ndarray:
     ).astype(float)  # fmt: skip
 
 
-def scores(c: CandidateSide, ci: np.ndarray, km: np.ndarray, today64, bonus=None) -> np.ndarray:
-    """Pertinence: closeness (40 points at 0 km, none from 100 km on), then the bonus."""
+def scores(c: CandidateSide, ci: np.ndarray, m: np.ndarray, today64, bonus=None) -> np.ndarray:
+    """Pertinence from distances in whole metres ``m``: closeness (40 points at 0 km, none
+    from 100 km on) rounded half up to the hundredth, plus the bonus. Computed in integer
+    hundredths, so the same pair always gets the same score on every path."""
     bonus = bonuses(c, today64) if bonus is None else bonus
-    return np.round(_closeness(km) + bonus[ci], 2)
+    m = np.asarray(m, dtype=np.int64)
+    closeness = (
+        CLOSENESS_POINTS * 100 * (SCORED_M - np.minimum(m, SCORED_M)) + SCORED_M // 2
+    ) // SCORED_M
+    return (closeness + np.rint(bonus[ci] * 100).astype(np.int64)) / 100
 
 
 def reasons_for(c: CandidateSide, i: int, km: float, today64) -> list[str]:
     """Why the structure sees this candidate, in words."""
-    reasons = [f"À {km:.0f} km" if km >= 1 else "À moins d’1 km"]
+    reasons = [distance_reason(km)]
     if c.trained[i]:
         reasons.append("Déjà formé(e) : ancien conseiller numérique")
     if c.diploma[i]:
@@ -475,12 +503,13 @@ def _search_kind(search: _Search, group, km, is_later, level, bands, cut):
     c = search.candidates
     group_tree = cKDTree(c.xyz[group])
     found_c, found_s, found_v = [], [], []
+    extent = km + METRE_SLACK_KM  # a pair a few millimetres beyond the radius is in
     for lower, upper, members, tree in bands:
         pairs = group_tree.sparse_distance_matrix(
-            tree, max_distance=float(chord(min(upper, km))) + 1e-12, output_type="ndarray"
+            tree, max_distance=float(chord(min(upper, extent))) + 1e-12, output_type="ndarray"
         )
         c_, s_, v = group[pairs["i"]], members[pairs["j"]], pairs["v"]
-        keep = None if lower >= km else v <= cut[s_]
+        keep = None if lower >= extent else v <= cut[s_]
         if is_later:
             on_time = c.dates[c_] <= search.deadline[s_]
             keep = on_time if keep is None else keep & on_time
@@ -524,9 +553,12 @@ def _select(search: _Search, near: list, far: list, limit: int):
     worth = raw >= floor[ns] - 0.02
     nc, ns = nc[worth], ns[worth]
     nkm = _km_between(c.xyz, nc, search.xyz, ns)
-    ok = nkm <= search.reach[nc]
+    # Within reach: the radius in whole metres; for "partout", the near side of SCORED_KM
+    # (the far side is ranked below, by the same test).
+    anywhere = c.max_km[nc] >= ANYWHERE_KM
+    ok = np.where(anywhere, nkm <= SCORED_KM, metres(nkm) <= max_metres(c.max_km[nc]))
     nc, ns, nkm = nc[ok], ns[ok], nkm[ok]
-    nscore = np.round(_closeness(nkm) + bonus[nc], 2)
+    nscore = scores(c, nc, metres(nkm), None, bonus=bonus)
     # "Partout" candidates farther than SCORED_KM score their bonus.
     fc, fs, fdots = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0)]
     for members, ranked, dots, left_out in far:
@@ -553,8 +585,9 @@ def _select(search: _Search, near: list, far: list, limit: int):
     far_kept = kept[~from_near]
     km[~from_near] = _km_between(c.xyz, ci[far_kept], search.xyz, si[far_kept])
     ci, si, score = ci[kept], si[kept], score[kept]
-    ok = km <= c.max_km[ci]  # "partout" is farther than any closed world: a safeguard
-    return ci[ok], si[ok], km[ok], score[ok]
+    m = metres(km)
+    ok = m <= max_metres(c.max_km[ci])  # "partout" is farther than any closed world: a safeguard
+    return ci[ok], si[ok], m[ok] / 1000, score[ok]
 
 
 def _concat(found: list):
@@ -708,7 +741,7 @@ def sync(
     for k in kept.tolist():
         ci, si, km = pairs.candidate[k], pairs.structure[k], float(pairs.km[k])
         wanted[(int(candidates.ids[ci]), int(structures.ids[si]))] = (
-            round(km, 2), float(pairs.score[k]), ci, int(candidates.zone_version[ci])
+            km, float(pairs.score[k]), ci, int(candidates.zone_version[ci])
         )  # fmt: skip
     existing = {
         (p.candidate_id, p.structure_id): p
