@@ -662,49 +662,36 @@ class SyncReport:
         self.removed += other.removed
 
 
-def _kept_for_one_candidate(pairs: Pairs, structures: Side, candidate_pk: int, limit: int):
-    """A candidate enters a structure's list if it has room or ranks above its last one."""
-    from django.db.models import Count, Min
-
-    if not len(pairs.structure):
-        return np.empty(0, dtype=np.int64)
-    ids = structures.ids[pairs.structure]
-    standing = {
-        row["structure_id"]: (row["n"], row["lowest"])
-        for row in Proposal.objects.filter(
-            structure_id__in=ids.tolist(), status=ProposalStatus.PROPOSED, origin=Origin.ENGINE
-        )
-        .exclude(candidate_id=candidate_pk)
-        .values("structure_id")
-        .annotate(n=Count("id"), lowest=Min("score"))
-        .order_by()
-    }  # fmt: skip
-    keep = [
-        k for k, (sid, score) in enumerate(zip(ids.tolist(), pairs.score.tolist(), strict=True))
-        if standing.get(sid, (0, 0))[0] < limit or score > standing[sid][1]
-    ]  # fmt: skip
-    return np.array(keep, dtype=np.int64)
+def _is_taken(status, origin, declined_zone, zone) -> bool:
+    """Whether a stored pair is left out of the ranking: the structure acted on it
+    (shortlisted, recruiting, withdrawn, ended, declined — unless the candidate's zone or
+    availability changed since), or it is not the engine's (named, found by search)."""
+    if status == ProposalStatus.PROPOSED:
+        return origin != Origin.ENGINE
+    if status == ProposalStatus.DECLINED:
+        return declined_zone in (None, zone)
+    return status != ProposalStatus.RECRUITED  # recruited people are never matchable
 
 
 def acted_on(candidates: CandidateSide, structures: Side) -> tuple[np.ndarray, np.ndarray]:
-    """(candidate indexes, structure indexes) of the pairs the structures already acted on
-    — shortlisted, recruiting, declined (unless the candidate's zone or availability changed
-    since) —: they are not ranked again, so each list is filled with profiles to consider."""
+    """(candidate indexes, structure indexes) of the pairs left out of the ranking
+    (``_is_taken``), so each list is filled with ``limit`` profiles to consider."""
+    from django.db.models import Q
+
     rows = list(
         Proposal.objects.filter(structure_id__in=structures.ids.tolist())
-        # Recruited people are in post: never matchable, nothing to leave out.
-        .exclude(status__in=[ProposalStatus.PROPOSED, ProposalStatus.RECRUITED])
-        .values_list("candidate_id", "structure_id", "status", "declined_zone_version",
-                     "candidate__zone_version")
+        .filter(~Q(status=ProposalStatus.PROPOSED) | ~Q(origin=Origin.ENGINE))
+        .exclude(status=ProposalStatus.RECRUITED)
+        .values_list("candidate_id", "structure_id", "status", "origin",
+                     "declined_zone_version", "candidate__zone_version")
         .order_by()
     )  # fmt: skip
     candidate_at = {pk: i for i, pk in enumerate(candidates.ids.tolist())} if rows else {}
     structure_at = {pk: i for i, pk in enumerate(structures.ids.tolist())}
     pairs = [
         (candidate_at[candidate], structure_at[structure])
-        for candidate, structure, status, declined_zone, zone in rows
-        if candidate in candidate_at
-        and not (status == ProposalStatus.DECLINED and declined_zone not in (None, zone))
+        for candidate, structure, status, origin, declined_zone, zone in rows
+        if candidate in candidate_at and _is_taken(status, origin, declined_zone, zone)
     ]  # fmt: skip
     if not pairs:
         return np.empty(0, np.int64), np.empty(0, np.int64)
@@ -717,28 +704,22 @@ def sync(
     candidates: CandidateSide, structures: Side, *, scope: dict, pairs: Pairs | None = None
 ) -> SyncReport:
     """Make the stored proposals of ``scope`` (``{"candidate_id": …}`` or
-    ``{"structure_id__in": …}``) match what the rules allow now (``pairs``: the best pairs
-    of the scope's structures, when already computed).
+    ``{"structure_id__in": …}``) be ``pairs``: the pairs wanted in the lists (by default,
+    each structure's best pairs, computed here).
 
-    Each structure keeps its ``MATCHING_PROPOSALS_PER_STRUCTURE`` best-ranked proposals.
-    Untouched proposals that no longer fit are removed; declined ones come back only when the
-    candidate's zone or availability changed since; those a structure acted on stay.
+    Untouched proposals that are not wanted are removed; declined ones come back only when
+    the candidate's zone or availability changed since; those a structure acted on stay.
     """
     from django.conf import settings
 
-    limit = settings.MATCHING_PROPOSALS_PER_STRUCTURE
     today64 = np.datetime64(timezone.localdate(), "D")
-    if "candidate_id" in scope:
-        pairs = allowed_pairs(candidates, structures)
-        kept = _kept_for_one_candidate(pairs, structures, scope["candidate_id"], limit)
-    else:
-        if pairs is None:
-            pairs = best_pairs(
-                candidates, structures, limit, taken=acted_on(candidates, structures)
-            )
-        kept = np.arange(len(pairs.km))
+    if pairs is None:
+        pairs = best_pairs(
+            candidates, structures, settings.MATCHING_PROPOSALS_PER_STRUCTURE,
+            taken=acted_on(candidates, structures),
+        )  # fmt: skip
     wanted = {}
-    for k in kept.tolist():
+    for k in range(len(pairs.km)):
         ci, si, km = pairs.candidate[k], pairs.structure[k], float(pairs.km[k])
         wanted[(int(candidates.ids[ci]), int(structures.ids[si]))] = (
             km, float(pairs.score[k]), ci, int(candidates.zone_version[ci])
@@ -796,6 +777,8 @@ def sync(
 def _log_engine_transitions(proposals, name, from_state, to_state):
     from django.contrib.contenttypes.models import ContentType
 
+    if not proposals:
+        return
     content_type = ContentType.objects.get_for_model(Proposal)
     TransitionLog.objects.bulk_create(
         TransitionLog(
@@ -819,9 +802,114 @@ def named_candidates(structure) -> list[int]:
     )
 
 
+def _engine_lists(structure_pks: list[int]):
+    return Proposal.objects.filter(
+        structure_id__in=structure_pks, status=ProposalStatus.PROPOSED, origin=Origin.ENGINE
+    )
+
+
+def _last_of_lists(structure_pks: list[int], candidate_pk: int) -> dict:
+    """For each list: (its length, and its last proposal as (pk, score, candidate id)),
+    the candidate ``candidate_pk`` left aside. One query (window functions)."""
+    from django.db.models import Count, F, Window
+    from django.db.models.functions import RowNumber
+
+    if not structure_pks:
+        return {}
+    rows = (
+        _engine_lists(structure_pks)
+        .exclude(candidate_id=candidate_pk)
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("structure_id")],
+                         order_by=[F("score").asc(), F("candidate_id").desc()]),
+            length=Window(Count("id"), partition_by=[F("structure_id")]),
+        )
+        .filter(place=1)
+        .values_list("structure_id", "length", "pk", "score", "candidate_id")
+    )  # fmt: skip
+    return {sid: (length, (pk, score, cid)) for sid, length, pk, score, cid in rows}
+
+
+@transaction.atomic
 def refresh_candidate(candidate_pk: int) -> SyncReport:
+    """One candidate changed (or left): the lists follow, exactly as a full recomputation.
+
+    - a list the candidate enters: at once if it has room, otherwise if the candidate ranks
+      above its last (better score, or equal score and lower number), who then leaves it;
+    - a list the candidate stays in with an equal or better score: updated;
+    - a list the candidate leaves, or stays in with a lower score: the structure's list is
+      computed again, so the next-best profile takes the place.
+    """
+    from django.conf import settings
+
+    limit = settings.MATCHING_PROPOSALS_PER_STRUCTURE
+    Candidate.objects.select_for_update().filter(pk=candidate_pk).first()  # one update at a time
     candidates = candidate_side(Candidate.objects.matchable().filter(pk=candidate_pk))
-    return sync(candidates, structure_side(), scope={"candidate_id": candidate_pk})
+    structures = structure_side(_reachable_structures(candidates))
+    pairs = allowed_pairs(candidates, structures)
+    stored = {
+        sid: (status, origin, declined, score)
+        for sid, status, origin, declined, score in Proposal.objects.filter(
+            candidate_id=candidate_pk
+        ).values_list("structure_id", "status", "origin", "declined_zone_version", "score")
+    }  # fmt: skip
+    zone = int(candidates.zone_version[0]) if len(candidates) else 0
+    sids = structures.ids[pairs.structure].tolist()
+    scores_ = pairs.score.tolist()
+    keep, entering = [], []
+    for k, (sid, score) in enumerate(zip(sids, scores_, strict=True)):
+        status, origin, declined, old_score = stored.get(sid, (None, None, None, None))
+        if status is not None and _is_taken(status, origin, declined, zone):
+            continue
+        if status == ProposalStatus.PROPOSED:
+            if score >= old_score:  # still ranks where it did, or better
+                keep.append(k)
+        else:
+            entering.append(k)
+    last = _last_of_lists([sids[k] for k in entering], candidate_pk)
+    pushed_out = []
+    for k in entering:
+        length, (pk, score, cid) = last.get(sids[k], (0, (None, None, None)))
+        if length < limit:
+            keep.append(k)
+        elif (scores_[k], -candidate_pk) > (score, -cid):
+            keep.append(k)
+            if length == limit:
+                pushed_out.append(pk)
+    refill = [
+        sid for sid, (status, origin, _, _) in stored.items()
+        if status == ProposalStatus.PROPOSED and origin == Origin.ENGINE
+    ]  # fmt: skip
+    kept_sids = {sids[k] for k in keep}
+    refill = [sid for sid in refill if sid not in kept_sids]
+    report = sync(
+        candidates, structures, scope={"candidate_id": candidate_pk},
+        pairs=pairs.take(np.array(sorted(keep), dtype=np.int64)),
+    )  # fmt: skip
+    if pushed_out:
+        report.removed += Proposal.objects.filter(pk__in=pushed_out).delete()[0]
+    if refill:
+        report.add(refresh_structures(refill))
+    return report
+
+
+def _reachable_structures(candidates: CandidateSide):
+    """The open structures a candidate may reach: a box around them, or their whole closed
+    world for "partout" (cut exactly by the engine)."""
+    from django.db.models import Q
+
+    if not len(candidates):
+        return open_structures().none()
+    (x, y, z), km = candidates.xyz[0].tolist(), float(candidates.max_km[0])
+    if km >= ANYWHERE_KM:
+        return open_structures()
+    latitude, longitude = np.degrees(np.arcsin(z)), np.degrees(np.arctan2(y, x))
+    margin = np.degrees((km + 1) / EARTH_RADIUS_KM)
+    wide = margin / max(np.cos(np.radians(min(abs(latitude) + margin, 89.0))), 0.01)
+    return open_structures().filter(
+        Q(commune__latitude__range=(latitude - margin, latitude + margin)),
+        Q(commune__longitude__range=(longitude - wide, longitude + wide)),
+    )
 
 
 def within_reach_of(structures: Side):
@@ -831,7 +919,7 @@ def within_reach_of(structures: Side):
     from django.db.models import Q
 
     reach = Q(max_distance_km__gt=SCORED_KM)
-    margin = np.degrees(SCORED_KM / EARTH_RADIUS_KM) * 1.01  # degrees of latitude
+    margin = np.degrees((SCORED_KM + 1) / EARTH_RADIUS_KM)  # degrees of latitude
     for x, y, z in structures.xyz.tolist():
         latitude, longitude = np.degrees(np.arcsin(z)), np.degrees(np.arctan2(y, x))
         wide = margin / max(np.cos(np.radians(min(abs(latitude) + margin, 89.0))), 0.01)
@@ -842,12 +930,27 @@ def within_reach_of(structures: Side):
     return Candidate.objects.matchable().filter(reach)
 
 
+FEW_STRUCTURES = 20  # beyond this, a refresh reads every candidate rather than boxes
+
+
+@transaction.atomic
+def refresh_structures(structure_pks) -> SyncReport:
+    """The lists of these structures computed again (a place freed, posts changed): exactly
+    what the full recomputation gives them. Structures with no open post lose their list."""
+    structure_pks = sorted(set(structure_pks))
+    structures = structure_side(open_structures().filter(pk__in=structure_pks))
+    if len(structures) <= FEW_STRUCTURES:
+        candidates = candidate_side(within_reach_of(structures) if len(structures) else
+                                    Candidate.objects.none())  # fmt: skip
+    else:
+        candidates = candidate_side()
+    return sync(candidates, structures, scope={"structure_id__in": structure_pks})
+
+
 def refresh_structure(structure_pk: int) -> SyncReport:
-    structures = structure_side(open_structures().filter(pk=structure_pk))
-    candidates = candidate_side(within_reach_of(structures))
-    report = sync(candidates, structures, scope={"structure_id__in": [structure_pk]})
+    report = refresh_structures([structure_pk])
     structure = Structure.objects.get(pk=structure_pk)
-    if len(structures):
+    if open_structures().filter(pk=structure_pk).exists():
         for candidate_pk in named_candidates(structure):
             Proposal.objects.update_or_create(
                 candidate_id=candidate_pk, structure=structure,

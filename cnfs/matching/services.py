@@ -38,11 +38,7 @@ def decline(proposal: Proposal, *, reason: str, comment: str = "", by) -> Propos
         proposal, "decline", by=by, reason=label,
         extra={"decline_reason": reason, "declined_zone_version": proposal.candidate.zone_version},
     )  # fmt: skip
-    # The next profile takes its place in the structure's list.
-    from cnfs.matching.tasks import refresh_structure_task
-
-    structure_pk = proposal.structure_id
-    transaction.on_commit(lambda: refresh_structure_task.enqueue(structure_pk))
+    # The next profile takes its place in the structure's list (the workflow's listener).
     return proposal
 
 
