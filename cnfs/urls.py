@@ -24,6 +24,7 @@ urlpatterns = [
     path("gestion/", admin.site.urls),
 ]
 
+handler400 = "cnfs.web.views.bad_request"
 handler403 = "cnfs.web.views.permission_denied"
 handler404 = "cnfs.web.views.page_not_found"
 handler500 = "cnfs.web.views.server_error"
