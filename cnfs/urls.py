@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cnfs.api.urls import api
+from cnfs.web.views import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("cnfs.web.urls")),
     path("compte/", include("cnfs.accounts.urls")),
     path("", include("cnfs.territories.urls")),

@@ -1,4 +1,5 @@
-from django.http import HttpResponseServerError, JsonResponse
+from django.db import connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
@@ -84,3 +85,9 @@ def bad_request(request, exception=None):
     return _error(
         request, 400, "Requête incorrecte", "Le navigateur a envoyé une requête illisible."
     )
+
+
+def healthz(request):
+    """For the load balancer: the process answers and reaches its database."""
+    connection.ensure_connection()
+    return HttpResponse("ok", content_type="text/plain")
