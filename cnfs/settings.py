@@ -6,6 +6,7 @@ the defaults give a working local site on an embedded SQLite database.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cnfs.common.middleware.RejectNulBytesMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -205,6 +208,13 @@ SESSION_COOKIE_AGE = 12 * 3600
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS only in production (not for `make run` nor the tests); the load balancer's health
+# checks call /healthz over plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0" if DEBUG or TESTING else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
 
 LOGGING = {
     "version": 1,
@@ -232,6 +242,26 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 # Shared in production (django.core.cache.backends.db.DatabaseCache + createcachetable, or
 # Redis): API rate limits and cached open-data files are then common to every server.
+# Content-Security-Policy (django-csp): scripts from our own origin only, never inline; no
+# page may be framed but the map's embed (cnfs.public.views.embed widens frame-ancestors).
+# Styles: DSFR and Leaflet markup carries style attributes, hence 'unsafe-inline' there.
+_tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
+_MAP_TILES = [f"{_tiles.scheme}://{_tiles.netloc}"] if MAP_TILE_URL else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *_MAP_TILES],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 CACHES = {
     "default": {
         "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),

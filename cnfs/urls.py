@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cnfs.api.urls import api
+from cnfs.web.views import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("cnfs.web.urls")),
     path("compte/", include("cnfs.accounts.urls")),
     path("", include("cnfs.territories.urls")),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("gestion/", admin.site.urls),
 ]
 
+handler400 = "cnfs.web.views.bad_request"
 handler403 = "cnfs.web.views.permission_denied"
 handler404 = "cnfs.web.views.page_not_found"
 handler500 = "cnfs.web.views.server_error"

@@ -28,20 +28,18 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
 
     def clean(self):
         email = (self.cleaned_data.get("username") or "").lower()
+        if self.cleaned_data.get("password") is None:
+            email = ""  # no password checked: nothing to count
         if email:
-            remaining = services.lockout_remaining(email)
+            remaining = services.begin_login_attempt(email)
             if remaining is not None:
                 minutes = max(1, int(remaining.total_seconds() // 60) + 1)
                 raise forms.ValidationError(
                     self.error_messages["locked"], code="locked", params={"minutes": minutes}
                 )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if email:
-                services.record_login_attempt(email, succeeded=False)
-            raise
-        services.record_login_attempt(email, succeeded=True)
+        cleaned = super().clean()  # a ValidationError leaves the attempt counted as a failure
+        if email and self.user_cache is not None:
+            services.end_login_attempt(email, succeeded=True)
         return cleaned
 
 

@@ -159,15 +159,20 @@ class RoleAssignment(models.Model):
         return f"{label} — {scope}" if scope else label
 
 
-class LoginAttempt(models.Model):
-    """A failed or successful login, keyed by a hash of the e-mail (no address is stored)."""
+class LoginThrottle(models.Model):
+    """Failed logins of one address, keyed by a hash of the e-mail (no address is stored).
 
-    key = models.CharField(max_length=64, db_index=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    succeeded = models.BooleanField(default=False)
+    One row per address: an attempt takes one unit with a single
+    ``UPDATE … SET failures = failures + 1 WHERE failures < limit`` before the password is
+    checked, so simultaneous attempts cannot check more passwords than the limit.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["key", "at"])]
+        verbose_name = "compteur de connexions échouées"
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {'succès' if self.succeeded else 'échec'}"
+        return f"{self.failures} échec(s)"

@@ -7,12 +7,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from cnfs.accounts.models import LoginAttempt, RoleAssignment, User
+from cnfs.accounts.models import LoginThrottle, RoleAssignment, User
 from cnfs.accounts.scope import SESSION_KEY
 from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
@@ -36,28 +37,35 @@ def _attempt_key(email: str) -> str:
     ).hexdigest()
 
 
-def lockout_remaining(email: str) -> timedelta | None:
-    """How long this address stays locked, or None when it may try to log in."""
-    window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    now = timezone.now()
+def begin_login_attempt(email: str) -> timedelta | None:
+    """Take one attempt from the address's allowance before its password is checked.
+
+    None: the password may be checked (the attempt counts as a failure until
+    ``end_login_attempt`` says otherwise). Otherwise, how long the address stays locked.
+    Each step is one statement, atomic on its row: no get-then-set.
+    """
     key = _attempt_key(email)
-    last_success = (
-        LoginAttempt.objects.filter(key=key, succeeded=True).order_by("-at").values("at").first()
+    now = timezone.now()
+    window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    LoginThrottle.objects.bulk_create([LoginThrottle(key=key)], ignore_conflicts=True)
+    # A window without failure forgives the earlier ones.
+    LoginThrottle.objects.filter(key=key, last_failure_at__lt=now - window).update(failures=0)
+    taken = LoginThrottle.objects.filter(key=key, failures__lt=settings.LOGIN_MAX_FAILURES).update(
+        failures=F("failures") + 1, last_failure_at=now
     )
-    failures = LoginAttempt.objects.filter(key=key, succeeded=False, at__gte=now - window)
-    if last_success:
-        failures = failures.filter(at__gt=last_success["at"])
-    recent = list(
-        failures.order_by("-at").values_list("at", flat=True)[: settings.LOGIN_MAX_FAILURES]
-    )
-    if len(recent) < settings.LOGIN_MAX_FAILURES:
+    if taken:
         return None
+    last_failure = LoginThrottle.objects.values_list("last_failure_at", flat=True).get(key=key)
     # Locked until the window has passed since the last failure.
-    return recent[0] + window - now
+    return max(last_failure + window - now, timedelta(seconds=1))
 
 
-def record_login_attempt(email: str, *, succeeded: bool):
-    LoginAttempt.objects.create(key=_attempt_key(email), succeeded=succeeded)
+def end_login_attempt(email: str, *, succeeded: bool):
+    """A success gives the address its whole allowance back; a failure keeps its unit."""
+    if succeeded:
+        LoginThrottle.objects.filter(key=_attempt_key(email)).update(
+            failures=0, last_failure_at=None
+        )
 
 
 def activation_link(user) -> str:

@@ -4,13 +4,21 @@ one by one or in batches (offline first, sent again safely) and reads them back.
 import datetime as dt
 
 from ninja import Field, Header, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from cnfs.accounts.enums import Role
 from cnfs.activity import services
 from cnfs.activity.enums import Channel, Duration, Kind, Theme
 from cnfs.activity.models import Report
-from cnfs.api.auth import BODY_LOC, ErrorOut, ValidationErrorOut, require_role, session_auth
+from cnfs.api.auth import (
+    BODY_LOC,
+    ErrorOut,
+    RoleSession,
+    ValidationErrorOut,
+    require_role,
+    session_auth,
+)
+from cnfs.api.pagination import Pagination
 
 router = Router(tags=["Activité des conseillers"], auth=session_auth)
 
@@ -113,6 +121,7 @@ class BatchOut(Schema):
 
 @router.post(
     "/reports",
+    auth=RoleSession(Role.ADVISOR),
     response={200: ReportOut, 201: ReportOut, 401: ErrorOut, 403: ErrorOut,
               422: ValidationErrorOut},
     summary="Enregistrer un compte rendu d’activité",
@@ -135,6 +144,7 @@ def create_report(
 
 @router.post(
     "/reports/batch",
+    auth=RoleSession(Role.ADVISOR),
     response={200: BatchOut, 201: BatchOut, 401: ErrorOut, 403: ErrorOut,
               422: ValidationErrorOut},
     summary="Enregistrer un lot de comptes rendus",
@@ -173,7 +183,7 @@ def _item_errors(error: services.BatchError) -> list[dict]:
 
 
 @router.get("/reports", response=list[ReportOut], summary="Lister mes comptes rendus")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_reports(request):
     """Vos comptes rendus, du plus récent au plus ancien, 50 par page."""
     require_role(request, Role.ADVISOR)

@@ -10,17 +10,21 @@ Errors keep ninja's shape ``{"detail": …}``: a list of ``{"loc", "msg", "type"
 a sentence for the others; always in French.
 """
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+import logging
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
+from ninja.security import SessionAuth, django_auth
 
 from cnfs.accounts.perms import has_active_role
 
 session_auth = django_auth
+logger = logging.getLogger("django.request")
 
 # Every endpoint that takes a body names its parameter ``payload``: service errors on a
 # field are located there, like ninja's own errors (["body", "payload", "siret"]).
@@ -31,6 +35,15 @@ CSRF_FAILED = (
     "Jeton CSRF absent ou invalide : envoyez la valeur du cookie « csrftoken » "
     "dans l’en-tête X-CSRFToken."
 )
+
+UNREADABLE_BODY = "Corps de requête illisible : un JSON valide, encodé en UTF-8, est attendu."
+UNREADABLE_FORM = "Corps de requête illisible : formulaire multipart mal formé."
+TOO_LARGE = "Corps de requête trop volumineux."
+SERVER_ERROR = "Erreur interne : l’équipe technique est prévenue. Réessayez plus tard."
+NINJA_MESSAGES = {
+    "CSRF check Failed": CSRF_FAILED,
+    "Cannot parse request body": UNREADABLE_BODY,
+}
 
 # Pydantic's messages, in French (types not listed keep their own message).
 _MESSAGES = {
@@ -69,6 +82,21 @@ class FieldErrorOut(Schema):
 
 class ValidationErrorOut(Schema):
     detail: list[FieldErrorOut]
+
+
+class RoleSession(SessionAuth):
+    """The session, whose active role must be one of ``kinds``: checked before the body is
+    read, so a refused role answers 403 whatever it sends."""
+
+    def __init__(self, *kinds):
+        self.kinds = kinds
+        super().__init__()
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None and not has_active_role(user, *self.kinds):
+            raise PermissionDenied(FORBIDDEN)
+        return user
 
 
 def require_role(request, *kinds):
@@ -134,5 +162,22 @@ def install_error_handlers(api):
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        message = CSRF_FAILED if str(exc) == "CSRF check Failed" else str(exc)
+        message = NINJA_MESSAGES.get(str(exc), str(exc))
         return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        return api.create_response(request, {"detail": TOO_LARGE}, status=413)
+
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(UnreadablePostError)
+    def unreadable_form(request, exc):
+        return api.create_response(request, {"detail": UNREADABLE_FORM}, status=400)
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc):
+        """Anything else is a bug: logged as Django logs it, answered 500 in JSON."""
+        logger.error(
+            "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500}
+        )
+        return api.create_response(request, {"detail": SERVER_ERROR}, status=500)

@@ -1,7 +1,6 @@
-from ninja import NinjaAPI
-
 from cnfs.activity.api import router as activity_router
 from cnfs.api.auth import install_error_handlers
+from cnfs.api.base import Api
 from cnfs.candidates.api import router as candidates_router
 from cnfs.committee.api import router as committee_router
 from cnfs.contracts.api import router as recruitments_router
@@ -12,7 +11,7 @@ from cnfs.partners.api import router as partners_router
 from cnfs.structures.api import router as structures_router
 from cnfs.territories.api import router as territories_router
 
-api = NinjaAPI(
+api = Api(
     title="API Conseiller numérique France Services",
     version="1",
     description=(
@@ -26,7 +25,10 @@ api = NinjaAPI(
         "l’en-tête `X-CSRFToken` avec la valeur du cookie `csrftoken`.\n\n"
         'Les erreurs de saisie répondent 422 : `{"detail": [{"loc": ["body", '
         '"payload", "<champ>"], "msg": "<message en français>", "type": …}]}`. '
-        'Les listes sont paginées (`page`, `page_size`) : `{"items": […], "count": n}`.'
+        'Les listes sont paginées (`page`, `page_size`) : `{"items": […], "count": n}`.\n\n'
+        'Toute erreur répond en JSON `{"detail": …}` : 400 requête illisible (JSON invalide, '
+        "multipart mal formé, caractère nul), 401, 403, 404, 413 corps trop volumineux, "
+        "422, 429 trop de requêtes (API des partenaires)."
     ),
     urls_namespace="api",
 )

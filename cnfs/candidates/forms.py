@@ -9,6 +9,7 @@ from dsfr.forms import DsfrBaseForm
 from cnfs.candidates.enums import MaxDistance, Situation
 from cnfs.candidates.models import MOTIVATION_MAX_LENGTH
 from cnfs.candidates.services import check_cv
+from cnfs.common.validators import single_line
 from cnfs.structures.forms import FrenchPhoneField, MotivationField
 from cnfs.territories.forms import CommuneField
 
@@ -115,6 +116,7 @@ class ProfileFields(DsfrBaseForm):
         error_messages={"required": "Indiquez si vous avez un diplôme en médiation numérique."},
     )
     diploma_name = forms.CharField(
+        validators=[single_line],
         label="Intitulé du diplôme",
         max_length=200,
         required=False,
@@ -202,12 +204,14 @@ class ApplicationForm(ProfileFields):
     """The public application of a candidate."""
 
     first_name = forms.CharField(
+        validators=[single_line],
         label="Prénom",
         max_length=100,
         error_messages={"required": "Indiquez votre prénom."},
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
+        validators=[single_line],
         label="Nom",
         max_length=100,
         error_messages={"required": "Indiquez votre nom."},

@@ -18,6 +18,8 @@ from cnfs.candidates.models import CV_MAX_BYTES, Candidate, CandidateCount
 from cnfs.candidates.perms import can_edit_profile
 from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
+from cnfs.matching.enums import ProposalStatus
+from cnfs.matching.tasks import refill_after_commit
 
 CONFIRMATION_SALT = "cnfs.candidates.confirm"
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
@@ -181,6 +183,12 @@ def erase(candidate: Candidate, *, by):
         candidate.cv.delete(save=False)
     user = candidate.user
     audit.record("candidate.erase", by=by, summary="Candidature supprimée (données effacées)")
+    # The lists the candidate was in free a place: the next profiles take them.
+    refill_after_commit(
+        candidate.proposals.filter(status=ProposalStatus.PROPOSED).values_list(
+            "structure_id", flat=True
+        )
+    )
     candidate.delete()
     if user is not None:
         # Query the table: the request's user may hold a prefetched (stale) list of roles.

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from cnfs.accounts.enums import Role
-from cnfs.api.auth import ErrorOut, ValidationErrorOut, require_role, session_auth
+from cnfs.api.auth import ErrorOut, RoleSession, ValidationErrorOut, require_role, session_auth
+from cnfs.api.pagination import Pagination
 from cnfs.committee import services
 from cnfs.committee.enums import Decision, SessionStatus
 from cnfs.committee.models import AgendaItem, Session
@@ -135,7 +136,7 @@ class DecisionIn(Schema):
 @router.get(
     "/sessions", response=list[SessionOut], summary="Lister les sessions du comité de sélection"
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_sessions(request):
     """Équipe nationale seulement (403 sinon). De la plus récente à la plus ancienne."""
     require_role(request, Role.NATIONAL)
@@ -149,7 +150,7 @@ def list_sessions(request):
     response=list[AgendaItemOut],
     summary="Ordre du jour d’une session et ses décisions",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_session_items(request, number: int):
     """Équipe nationale seulement (403 sinon). Dans l’ordre de l’ordre du jour, avec l’avis
     du préfet et la décision de chaque point."""
@@ -165,6 +166,7 @@ def list_session_items(request, number: int):
 
 @router.post(
     "/items/{int:item_id}/decision",
+    auth=RoleSession(Role.NATIONAL),
     response={200: AgendaItemOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Décider d’un point de l’ordre du jour",
 )

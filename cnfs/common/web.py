@@ -1,11 +1,11 @@
 """Small pieces every web view shares: service errors in forms, spreadsheet-friendly CSV."""
 
-import csv
-
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 
+from cnfs.common.csvexport import Verbatim, csv_response
 from cnfs.funding.money import from_cents
+
+__all__ = ["add_service_errors", "csv_amount", "csv_response"]
 
 
 def add_service_errors(form, error: ValidationError, field_names: dict | None = None):
@@ -21,17 +21,6 @@ def add_service_errors(form, error: ValidationError, field_names: dict | None = 
         form.add_error(field if field in form.fields else None, errors)
 
 
-def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    """A CSV a French spreadsheet opens as is: ``;`` separated, UTF-8 with a BOM."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
-
-
-def csv_amount(cents: int) -> str:
+def csv_amount(cents: int) -> Verbatim:
     """Amounts in CSV: a decimal comma, no thousands separator (read as numbers), 25000,00."""
-    return f"{from_cents(cents):.2f}".replace(".", ",")
+    return Verbatim(f"{from_cents(cents):.2f}".replace(".", ","))

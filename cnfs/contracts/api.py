@@ -6,11 +6,12 @@ from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StringConstraints
 
 from cnfs.accounts.enums import Role
-from cnfs.api.auth import ErrorOut, ValidationErrorOut, require_role, session_auth
+from cnfs.api.auth import ErrorOut, RoleSession, ValidationErrorOut, require_role, session_auth
+from cnfs.api.pagination import Pagination
 from cnfs.contracts import services
 from cnfs.contracts.enums import ContractKind, ContractStatus
 from cnfs.contracts.models import Contract
@@ -100,7 +101,7 @@ def _contracts(request):
 
 
 @router.get("", response=list[ContractOut], summary="Lister les recrutements")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_recruitments(request, filters: Query[RecruitmentFilters]):
     """Équipe nationale seulement (403 sinon). Les plus anciennes demandes d’abord :
     `?status=requested` donne la file des recrutements à valider. 50 par page."""
@@ -114,6 +115,7 @@ def list_recruitments(request, filters: Query[RecruitmentFilters]):
 
 @router.post(
     "/{int:contract_id}/validate",
+    auth=RoleSession(Role.NATIONAL),
     response={200: ContractOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Valider un recrutement",
 )
@@ -130,6 +132,7 @@ def validate_recruitment(request, contract_id: int):
 
 @router.post(
     "/{int:contract_id}/reject",
+    auth=RoleSession(Role.NATIONAL),
     response={200: ContractOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     summary="Refuser un recrutement",
 )

@@ -390,7 +390,8 @@ def seed_synthetic_committee(rng: random.Random, scale: float):
     Post.objects.bulk_create(
         (
             Post(structure_id=item.request.structure_id, granted_by=item,
-                 granted_on=item.session.date, amount_cents=item.subsidy_delta_cents // item.posts_delta)
+                 granted_on=item.session.date,
+                 amount_cents=item.subsidy_delta_cents // item.posts_delta)
             for item in items
             if item.posts_delta > 0
             for _ in range(item.posts_delta)

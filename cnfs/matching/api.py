@@ -15,12 +15,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
 from cnfs.accounts.enums import Role
-from cnfs.api.auth import ErrorOut, ValidationErrorOut, require_role, session_auth
+from cnfs.api.auth import ErrorOut, RoleSession, ValidationErrorOut, require_role, session_auth
+from cnfs.api.pagination import Pagination
 from cnfs.common.workflow import TransitionNotAllowed
 from cnfs.contracts import services as contracts
 from cnfs.contracts.api import ContractOut
@@ -201,7 +202,7 @@ def _proposal(request, proposal_id):
     response=list[ProposalOut],
     summary="Candidats proposés à une structure",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_proposals(request, structure_id: int, filters: Query[ProposalFilters]):
     """Gestionnaires de la structure et équipe nationale (403 pour les autres rôles ; une
     structure hors de votre périmètre : 404). Les candidats nommés par la structure, puis
@@ -242,6 +243,7 @@ ACTION_RESPONSES = {200: ProposalOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOu
 
 @router.post(
     "/proposals/{int:proposal_id}/shortlist",
+    auth=RoleSession(Role.STRUCTURE),
     response={**ACTION_RESPONSES, 422: ValidationErrorOut},
     summary="Présélectionner un candidat proposé",
 )
@@ -255,6 +257,7 @@ def shortlist(request, proposal_id: int):
 
 @router.post(
     "/proposals/{int:proposal_id}/decline",
+    auth=RoleSession(Role.STRUCTURE),
     response={**ACTION_RESPONSES, 422: ValidationErrorOut},
     summary="Refuser un candidat proposé",
 )
@@ -272,6 +275,7 @@ def decline(request, proposal_id: int, payload: DeclineIn):
 
 @router.post(
     "/proposals/{int:proposal_id}/contract",
+    auth=RoleSession(Role.STRUCTURE),
     response={201: ContractOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
               422: ValidationErrorOut},
     summary="Demander le recrutement d’un candidat présélectionné",

@@ -5,3 +5,10 @@ class MatchingConfig(AppConfig):
     name = "cnfs.matching"
     label = "matching"
     verbose_name = "Mise en relation"
+
+    def ready(self):
+        from cnfs.matching.models import PROPOSAL_WORKFLOW
+        from cnfs.matching.tasks import after_proposal_move
+
+        if after_proposal_move not in PROPOSAL_WORKFLOW.listeners:
+            PROPOSAL_WORKFLOW.listeners.append(after_proposal_move)

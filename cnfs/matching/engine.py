@@ -172,27 +172,49 @@ def allowed_pairs(candidates: CandidateSide, structures: Side, today: date | Non
     for km in np.unique(candidates.max_km):
         group = np.nonzero(candidates.max_km == km)[0]
         pairs = cKDTree(candidates.xyz[group]).sparse_distance_matrix(
-            structure_tree, max_distance=float(chord(km)) + 1e-12, output_type="ndarray"
+            structure_tree, max_distance=float(chord(km + METRE_SLACK_KM)), output_type="ndarray"
         )
         found_c.append(group[pairs["i"]])
         found_s.append(pairs["j"].astype(np.int64))
     ci, si = np.concatenate(found_c), np.concatenate(found_s)
-    km = great_circle_km(candidates.xyz[ci], structures.xyz[si])
+    m = metres(great_circle_km(candidates.xyz[ci], structures.xyz[si]))
     today64 = np.datetime64(today or timezone.localdate(), "D")
     start = structures.dates[si]
     # Started missions need someone available now; later ones, someone available by then.
     deadline = np.where(start <= today64, today64, start)
     keep = (
-        (km <= candidates.max_km[ci])
+        (m <= max_metres(candidates.max_km[ci]))
         & (candidates.territory[ci] == structures.territory[si])
         & (candidates.dates[ci] <= deadline)
     )
-    ci, si, km = ci[keep], si[keep], km[keep]
-    return Pairs(ci, si, km, scores(candidates, ci, km, today64))
+    ci, si, m = ci[keep], si[keep], m[keep]
+    return Pairs(ci, si, m / 1000, scores(candidates, ci, m, today64))
 
 
 SCORED_KM = 100  # beyond this distance, the distance no longer changes the score
+SCORED_M = SCORED_KM * 1000
 CLOSENESS_POINTS = 40  # what the distance is worth at 0 km
+METRE_SLACK_KM = 0.001  # searches reach this much farther: distances are rounded to the metre
+
+
+def metres(km) -> np.ndarray:
+    """Distances in whole metres, rounded half up: the unit of every comparison, so a
+    candidate exactly at the radius is in, whatever the floating-point noise."""
+    return np.floor(np.asarray(km, dtype=float) * 1000 + 0.5).astype(np.int64)
+
+
+def max_metres(max_km) -> np.ndarray:
+    return np.rint(np.asarray(max_km, dtype=float) * 1000).astype(np.int64)
+
+
+def shown_km(km: float) -> int:
+    """A distance as shown: rounded half up to the kilometre (204.5 km is "205 km")."""
+    return int((int(metres(km)) + 500) // 1000)
+
+
+def distance_reason(km: float) -> str:
+    shown = shown_km(km)
+    return f"À {shown} km" if shown >= 1 else "À moins d’1 km"
 
 
 def _closeness(km: np.ndarray) -> np.ndarray:
@@ -208,15 +230,21 @@ def bonuses(c: CandidateSide, today64) -> np.ndarray:
     ).astype(float)  # fmt: skip
 
 
-def scores(c: CandidateSide, ci: np.ndarray, km: np.ndarray, today64, bonus=None) -> np.ndarray:
-    """Pertinence: closeness (40 points at 0 km, none from 100 km on), then the bonus."""
+def scores(c: CandidateSide, ci: np.ndarray, m: np.ndarray, today64, bonus=None) -> np.ndarray:
+    """Pertinence from distances in whole metres ``m``: closeness (40 points at 0 km, none
+    from 100 km on) rounded half up to the hundredth, plus the bonus. Computed in integer
+    hundredths, so the same pair always gets the same score on every path."""
     bonus = bonuses(c, today64) if bonus is None else bonus
-    return np.round(_closeness(km) + bonus[ci], 2)
+    m = np.asarray(m, dtype=np.int64)
+    closeness = (
+        CLOSENESS_POINTS * 100 * (SCORED_M - np.minimum(m, SCORED_M)) + SCORED_M // 2
+    ) // SCORED_M
+    return (closeness + np.rint(bonus[ci] * 100).astype(np.int64)) / 100
 
 
 def reasons_for(c: CandidateSide, i: int, km: float, today64) -> list[str]:
     """Why the structure sees this candidate, in words."""
-    reasons = [f"À {km:.0f} km" if km >= 1 else "À moins d’1 km"]
+    reasons = [distance_reason(km)]
     if c.trained[i]:
         reasons.append("Déjà formé(e) : ancien conseiller numérique")
     if c.diploma[i]:
@@ -475,12 +503,13 @@ def _search_kind(search: _Search, group, km, is_later, level, bands, cut):
     c = search.candidates
     group_tree = cKDTree(c.xyz[group])
     found_c, found_s, found_v = [], [], []
+    extent = km + METRE_SLACK_KM  # a pair a few millimetres beyond the radius is in
     for lower, upper, members, tree in bands:
         pairs = group_tree.sparse_distance_matrix(
-            tree, max_distance=float(chord(min(upper, km))) + 1e-12, output_type="ndarray"
+            tree, max_distance=float(chord(min(upper, extent))) + 1e-12, output_type="ndarray"
         )
         c_, s_, v = group[pairs["i"]], members[pairs["j"]], pairs["v"]
-        keep = None if lower >= km else v <= cut[s_]
+        keep = None if lower >= extent else v <= cut[s_]
         if is_later:
             on_time = c.dates[c_] <= search.deadline[s_]
             keep = on_time if keep is None else keep & on_time
@@ -524,9 +553,12 @@ def _select(search: _Search, near: list, far: list, limit: int):
     worth = raw >= floor[ns] - 0.02
     nc, ns = nc[worth], ns[worth]
     nkm = _km_between(c.xyz, nc, search.xyz, ns)
-    ok = nkm <= search.reach[nc]
+    # Within reach: the radius in whole metres; for "partout", the near side of SCORED_KM
+    # (the far side is ranked below, by the same test).
+    anywhere = c.max_km[nc] >= ANYWHERE_KM
+    ok = np.where(anywhere, nkm <= SCORED_KM, metres(nkm) <= max_metres(c.max_km[nc]))
     nc, ns, nkm = nc[ok], ns[ok], nkm[ok]
-    nscore = np.round(_closeness(nkm) + bonus[nc], 2)
+    nscore = scores(c, nc, metres(nkm), None, bonus=bonus)
     # "Partout" candidates farther than SCORED_KM score their bonus.
     fc, fs, fdots = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0)]
     for members, ranked, dots, left_out in far:
@@ -553,8 +585,9 @@ def _select(search: _Search, near: list, far: list, limit: int):
     far_kept = kept[~from_near]
     km[~from_near] = _km_between(c.xyz, ci[far_kept], search.xyz, si[far_kept])
     ci, si, score = ci[kept], si[kept], score[kept]
-    ok = km <= c.max_km[ci]  # "partout" is farther than any closed world: a safeguard
-    return ci[ok], si[ok], km[ok], score[ok]
+    m = metres(km)
+    ok = m <= max_metres(c.max_km[ci])  # "partout" is farther than any closed world: a safeguard
+    return ci[ok], si[ok], m[ok] / 1000, score[ok]
 
 
 def _concat(found: list):
@@ -629,49 +662,36 @@ class SyncReport:
         self.removed += other.removed
 
 
-def _kept_for_one_candidate(pairs: Pairs, structures: Side, candidate_pk: int, limit: int):
-    """A candidate enters a structure's list if it has room or ranks above its last one."""
-    from django.db.models import Count, Min
-
-    if not len(pairs.structure):
-        return np.empty(0, dtype=np.int64)
-    ids = structures.ids[pairs.structure]
-    standing = {
-        row["structure_id"]: (row["n"], row["lowest"])
-        for row in Proposal.objects.filter(
-            structure_id__in=ids.tolist(), status=ProposalStatus.PROPOSED, origin=Origin.ENGINE
-        )
-        .exclude(candidate_id=candidate_pk)
-        .values("structure_id")
-        .annotate(n=Count("id"), lowest=Min("score"))
-        .order_by()
-    }  # fmt: skip
-    keep = [
-        k for k, (sid, score) in enumerate(zip(ids.tolist(), pairs.score.tolist(), strict=True))
-        if standing.get(sid, (0, 0))[0] < limit or score > standing[sid][1]
-    ]  # fmt: skip
-    return np.array(keep, dtype=np.int64)
+def _is_taken(status, origin, declined_zone, zone) -> bool:
+    """Whether a stored pair is left out of the ranking: the structure acted on it
+    (shortlisted, recruiting, withdrawn, ended, declined — unless the candidate's zone or
+    availability changed since), or it is not the engine's (named, found by search)."""
+    if status == ProposalStatus.PROPOSED:
+        return origin != Origin.ENGINE
+    if status == ProposalStatus.DECLINED:
+        return declined_zone in (None, zone)
+    return status != ProposalStatus.RECRUITED  # recruited people are never matchable
 
 
 def acted_on(candidates: CandidateSide, structures: Side) -> tuple[np.ndarray, np.ndarray]:
-    """(candidate indexes, structure indexes) of the pairs the structures already acted on
-    — shortlisted, recruiting, declined (unless the candidate's zone or availability changed
-    since) —: they are not ranked again, so each list is filled with profiles to consider."""
+    """(candidate indexes, structure indexes) of the pairs left out of the ranking
+    (``_is_taken``), so each list is filled with ``limit`` profiles to consider."""
+    from django.db.models import Q
+
     rows = list(
         Proposal.objects.filter(structure_id__in=structures.ids.tolist())
-        # Recruited people are in post: never matchable, nothing to leave out.
-        .exclude(status__in=[ProposalStatus.PROPOSED, ProposalStatus.RECRUITED])
-        .values_list("candidate_id", "structure_id", "status", "declined_zone_version",
-                     "candidate__zone_version")
+        .filter(~Q(status=ProposalStatus.PROPOSED) | ~Q(origin=Origin.ENGINE))
+        .exclude(status=ProposalStatus.RECRUITED)
+        .values_list("candidate_id", "structure_id", "status", "origin",
+                     "declined_zone_version", "candidate__zone_version")
         .order_by()
     )  # fmt: skip
     candidate_at = {pk: i for i, pk in enumerate(candidates.ids.tolist())} if rows else {}
     structure_at = {pk: i for i, pk in enumerate(structures.ids.tolist())}
     pairs = [
         (candidate_at[candidate], structure_at[structure])
-        for candidate, structure, status, declined_zone, zone in rows
-        if candidate in candidate_at
-        and not (status == ProposalStatus.DECLINED and declined_zone not in (None, zone))
+        for candidate, structure, status, origin, declined_zone, zone in rows
+        if candidate in candidate_at and _is_taken(status, origin, declined_zone, zone)
     ]  # fmt: skip
     if not pairs:
         return np.empty(0, np.int64), np.empty(0, np.int64)
@@ -684,31 +704,25 @@ def sync(
     candidates: CandidateSide, structures: Side, *, scope: dict, pairs: Pairs | None = None
 ) -> SyncReport:
     """Make the stored proposals of ``scope`` (``{"candidate_id": …}`` or
-    ``{"structure_id__in": …}``) match what the rules allow now (``pairs``: the best pairs
-    of the scope's structures, when already computed).
+    ``{"structure_id__in": …}``) be ``pairs``: the pairs wanted in the lists (by default,
+    each structure's best pairs, computed here).
 
-    Each structure keeps its ``MATCHING_PROPOSALS_PER_STRUCTURE`` best-ranked proposals.
-    Untouched proposals that no longer fit are removed; declined ones come back only when the
-    candidate's zone or availability changed since; those a structure acted on stay.
+    Untouched proposals that are not wanted are removed; declined ones come back only when
+    the candidate's zone or availability changed since; those a structure acted on stay.
     """
     from django.conf import settings
 
-    limit = settings.MATCHING_PROPOSALS_PER_STRUCTURE
     today64 = np.datetime64(timezone.localdate(), "D")
-    if "candidate_id" in scope:
-        pairs = allowed_pairs(candidates, structures)
-        kept = _kept_for_one_candidate(pairs, structures, scope["candidate_id"], limit)
-    else:
-        if pairs is None:
-            pairs = best_pairs(
-                candidates, structures, limit, taken=acted_on(candidates, structures)
-            )
-        kept = np.arange(len(pairs.km))
+    if pairs is None:
+        pairs = best_pairs(
+            candidates, structures, settings.MATCHING_PROPOSALS_PER_STRUCTURE,
+            taken=acted_on(candidates, structures),
+        )  # fmt: skip
     wanted = {}
-    for k in kept.tolist():
+    for k in range(len(pairs.km)):
         ci, si, km = pairs.candidate[k], pairs.structure[k], float(pairs.km[k])
         wanted[(int(candidates.ids[ci]), int(structures.ids[si]))] = (
-            round(km, 2), float(pairs.score[k]), ci, int(candidates.zone_version[ci])
+            km, float(pairs.score[k]), ci, int(candidates.zone_version[ci])
         )  # fmt: skip
     existing = {
         (p.candidate_id, p.structure_id): p
@@ -763,6 +777,8 @@ def sync(
 def _log_engine_transitions(proposals, name, from_state, to_state):
     from django.contrib.contenttypes.models import ContentType
 
+    if not proposals:
+        return
     content_type = ContentType.objects.get_for_model(Proposal)
     TransitionLog.objects.bulk_create(
         TransitionLog(
@@ -786,9 +802,114 @@ def named_candidates(structure) -> list[int]:
     )
 
 
+def _engine_lists(structure_pks: list[int]):
+    return Proposal.objects.filter(
+        structure_id__in=structure_pks, status=ProposalStatus.PROPOSED, origin=Origin.ENGINE
+    )
+
+
+def _last_of_lists(structure_pks: list[int], candidate_pk: int) -> dict:
+    """For each list: (its length, and its last proposal as (pk, score, candidate id)),
+    the candidate ``candidate_pk`` left aside. One query (window functions)."""
+    from django.db.models import Count, F, Window
+    from django.db.models.functions import RowNumber
+
+    if not structure_pks:
+        return {}
+    rows = (
+        _engine_lists(structure_pks)
+        .exclude(candidate_id=candidate_pk)
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("structure_id")],
+                         order_by=[F("score").asc(), F("candidate_id").desc()]),
+            length=Window(Count("id"), partition_by=[F("structure_id")]),
+        )
+        .filter(place=1)
+        .values_list("structure_id", "length", "pk", "score", "candidate_id")
+    )  # fmt: skip
+    return {sid: (length, (pk, score, cid)) for sid, length, pk, score, cid in rows}
+
+
+@transaction.atomic
 def refresh_candidate(candidate_pk: int) -> SyncReport:
+    """One candidate changed (or left): the lists follow, exactly as a full recomputation.
+
+    - a list the candidate enters: at once if it has room, otherwise if the candidate ranks
+      above its last (better score, or equal score and lower number), who then leaves it;
+    - a list the candidate stays in with an equal or better score: updated;
+    - a list the candidate leaves, or stays in with a lower score: the structure's list is
+      computed again, so the next-best profile takes the place.
+    """
+    from django.conf import settings
+
+    limit = settings.MATCHING_PROPOSALS_PER_STRUCTURE
+    Candidate.objects.select_for_update().filter(pk=candidate_pk).first()  # one update at a time
     candidates = candidate_side(Candidate.objects.matchable().filter(pk=candidate_pk))
-    return sync(candidates, structure_side(), scope={"candidate_id": candidate_pk})
+    structures = structure_side(_reachable_structures(candidates))
+    pairs = allowed_pairs(candidates, structures)
+    stored = {
+        sid: (status, origin, declined, score)
+        for sid, status, origin, declined, score in Proposal.objects.filter(
+            candidate_id=candidate_pk
+        ).values_list("structure_id", "status", "origin", "declined_zone_version", "score")
+    }  # fmt: skip
+    zone = int(candidates.zone_version[0]) if len(candidates) else 0
+    sids = structures.ids[pairs.structure].tolist()
+    scores_ = pairs.score.tolist()
+    keep, entering = [], []
+    for k, (sid, score) in enumerate(zip(sids, scores_, strict=True)):
+        status, origin, declined, old_score = stored.get(sid, (None, None, None, None))
+        if status is not None and _is_taken(status, origin, declined, zone):
+            continue
+        if status == ProposalStatus.PROPOSED:
+            if score >= old_score:  # still ranks where it did, or better
+                keep.append(k)
+        else:
+            entering.append(k)
+    last = _last_of_lists([sids[k] for k in entering], candidate_pk)
+    pushed_out = []
+    for k in entering:
+        length, (pk, score, cid) = last.get(sids[k], (0, (None, None, None)))
+        if length < limit:
+            keep.append(k)
+        elif (scores_[k], -candidate_pk) > (score, -cid):
+            keep.append(k)
+            if length == limit:
+                pushed_out.append(pk)
+    refill = [
+        sid for sid, (status, origin, _, _) in stored.items()
+        if status == ProposalStatus.PROPOSED and origin == Origin.ENGINE
+    ]  # fmt: skip
+    kept_sids = {sids[k] for k in keep}
+    refill = [sid for sid in refill if sid not in kept_sids]
+    report = sync(
+        candidates, structures, scope={"candidate_id": candidate_pk},
+        pairs=pairs.take(np.array(sorted(keep), dtype=np.int64)),
+    )  # fmt: skip
+    if pushed_out:
+        report.removed += Proposal.objects.filter(pk__in=pushed_out).delete()[0]
+    if refill:
+        report.add(refresh_structures(refill))
+    return report
+
+
+def _reachable_structures(candidates: CandidateSide):
+    """The open structures a candidate may reach: a box around them, or their whole closed
+    world for "partout" (cut exactly by the engine)."""
+    from django.db.models import Q
+
+    if not len(candidates):
+        return open_structures().none()
+    (x, y, z), km = candidates.xyz[0].tolist(), float(candidates.max_km[0])
+    if km >= ANYWHERE_KM:
+        return open_structures()
+    latitude, longitude = np.degrees(np.arcsin(z)), np.degrees(np.arctan2(y, x))
+    margin = np.degrees((km + 1) / EARTH_RADIUS_KM)
+    wide = margin / max(np.cos(np.radians(min(abs(latitude) + margin, 89.0))), 0.01)
+    return open_structures().filter(
+        Q(commune__latitude__range=(latitude - margin, latitude + margin)),
+        Q(commune__longitude__range=(longitude - wide, longitude + wide)),
+    )
 
 
 def within_reach_of(structures: Side):
@@ -798,7 +919,7 @@ def within_reach_of(structures: Side):
     from django.db.models import Q
 
     reach = Q(max_distance_km__gt=SCORED_KM)
-    margin = np.degrees(SCORED_KM / EARTH_RADIUS_KM) * 1.01  # degrees of latitude
+    margin = np.degrees((SCORED_KM + 1) / EARTH_RADIUS_KM)  # degrees of latitude
     for x, y, z in structures.xyz.tolist():
         latitude, longitude = np.degrees(np.arcsin(z)), np.degrees(np.arctan2(y, x))
         wide = margin / max(np.cos(np.radians(min(abs(latitude) + margin, 89.0))), 0.01)
@@ -809,12 +930,27 @@ def within_reach_of(structures: Side):
     return Candidate.objects.matchable().filter(reach)
 
 
+FEW_STRUCTURES = 20  # beyond this, a refresh reads every candidate rather than boxes
+
+
+@transaction.atomic
+def refresh_structures(structure_pks) -> SyncReport:
+    """The lists of these structures computed again (a place freed, posts changed): exactly
+    what the full recomputation gives them. Structures with no open post lose their list."""
+    structure_pks = sorted(set(structure_pks))
+    structures = structure_side(open_structures().filter(pk__in=structure_pks))
+    if len(structures) <= FEW_STRUCTURES:
+        candidates = candidate_side(within_reach_of(structures) if len(structures) else
+                                    Candidate.objects.none())  # fmt: skip
+    else:
+        candidates = candidate_side()
+    return sync(candidates, structures, scope={"structure_id__in": structure_pks})
+
+
 def refresh_structure(structure_pk: int) -> SyncReport:
-    structures = structure_side(open_structures().filter(pk=structure_pk))
-    candidates = candidate_side(within_reach_of(structures))
-    report = sync(candidates, structures, scope={"structure_id__in": [structure_pk]})
+    report = refresh_structures([structure_pk])
     structure = Structure.objects.get(pk=structure_pk)
-    if len(structures):
+    if open_structures().filter(pk=structure_pk).exists():
         for candidate_pk in named_candidates(structure):
             Proposal.objects.update_or_create(
                 candidate_id=candidate_pk, structure=structure,

@@ -7,7 +7,23 @@ from cnfs.matching.enums import DeclineReason, Origin, ProposalStatus
 
 P = ProposalStatus
 
-PROPOSAL_WORKFLOW = Workflow(
+
+class ProposalWorkflow(Workflow):
+    """The proposals' workflow tells its listeners of every move (the engine refills the
+    structure's list once the transaction commits)."""
+
+    def __init__(self, *transitions: Transition):
+        super().__init__(*transitions)
+        self.listeners = []
+
+    def apply(self, obj, name: str, **kwargs):
+        log = super().apply(obj, name, **kwargs)
+        for listener in self.listeners:
+            listener(obj, name)
+        return log
+
+
+PROPOSAL_WORKFLOW = ProposalWorkflow(
     Transition("shortlist", {P.PROPOSED}, P.SHORTLISTED, "Présélectionner"),
     Transition("decline", {P.PROPOSED, P.SHORTLISTED}, P.DECLINED, "Refuser", requires_reason=True),
     Transition("repropose", {P.DECLINED, P.WITHDRAWN, P.ENDED}, P.PROPOSED, "Proposer à nouveau"),

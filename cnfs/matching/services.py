@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from cnfs.candidates.models import Candidate
-from cnfs.matching.engine import great_circle_km, territory, unit_vectors
+from cnfs.matching.engine import distance_reason, great_circle_km, metres, territory, unit_vectors
 from cnfs.matching.enums import OPEN_STATUSES, DeclineReason, Origin, ProposalStatus
 from cnfs.matching.models import PROPOSAL_WORKFLOW, Proposal
 from cnfs.structures.enums import StructureStatus
@@ -38,11 +38,7 @@ def decline(proposal: Proposal, *, reason: str, comment: str = "", by) -> Propos
         proposal, "decline", by=by, reason=label,
         extra={"decline_reason": reason, "declined_zone_version": proposal.candidate.zone_version},
     )  # fmt: skip
-    # The next profile takes its place in the structure's list.
-    from cnfs.matching.tasks import refresh_structure_task
-
-    structure_pk = proposal.structure_id
-    transaction.on_commit(lambda: refresh_structure_task.enqueue(structure_pk))
+    # The next profile takes its place in the structure's list (the workflow's listener).
     return proposal
 
 
@@ -73,8 +69,9 @@ def shortlist_manually(structure, candidate: Candidate, *, by) -> Proposal:
         return existing
     a = unit_vectors([candidate.commune.latitude], [candidate.commune.longitude])
     b = unit_vectors([structure.commune.latitude], [structure.commune.longitude])
-    km = round(float(great_circle_km(a, b)[0]), 2)
-    if km > MANUAL_SEARCH_MAX_KM:
+    m = int(metres(great_circle_km(a, b))[0])
+    km = m / 1000
+    if m > MANUAL_SEARCH_MAX_KM * 1000:
         raise ValidationError(
             f"Ce candidat réside à plus de {MANUAL_SEARCH_MAX_KM} km de votre structure."
         )
@@ -83,7 +80,7 @@ def shortlist_manually(structure, candidate: Candidate, *, by) -> Proposal:
             proposal = Proposal.objects.create(
                 candidate=candidate, structure=structure, origin=Origin.MANUAL,
                 status=ProposalStatus.PROPOSED, distance_km=km, score=0,
-                reasons=[f"À {km:.0f} km", "Trouvé par la structure (recherche)"],
+                reasons=[distance_reason(km), "Trouvé par la structure (recherche)"],
             )  # fmt: skip
     except IntegrityError:
         raise ValidationError("Ce candidat est déjà proposé à votre structure.") from None

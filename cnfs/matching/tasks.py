@@ -1,8 +1,16 @@
 """Proposal updates run in the background (immediately in development and tests)."""
 
+from django.db import transaction
 from django_tasks import task
 
 from cnfs.matching import engine
+
+# Moves that free a place in a structure's list, fill one, or take or give back a post.
+# ("recruit" changes no list: the candidate's other proposals are withdrawn one by one;
+# "end" comes with its own refreshes.)
+REFILLING_MOVES = {
+    "shortlist", "decline", "repropose", "request_recruitment", "back_to_shortlist", "withdraw",
+}  # fmt: skip
 
 
 @task()
@@ -13,3 +21,39 @@ def refresh_candidate_task(candidate_pk: int):
 @task()
 def refresh_structure_task(structure_pk: int):
     engine.refresh_structure(structure_pk)
+
+
+@task()
+def refresh_structures_task(structure_pks: list[int]):
+    engine.refresh_structures(structure_pks)
+
+
+class _Refill:
+    """One pending refresh of the lists of the structures touched in a transaction."""
+
+    def __init__(self):
+        self.structures: set[int] = set()
+
+    def __call__(self):
+        refresh_structures_task.enqueue(sorted(self.structures))
+
+
+def refill_after_commit(structure_pks):
+    """Refresh these structures' lists once the transaction commits: one task for all the
+    structures of a transaction (a recruitment withdraws a candidate from many lists)."""
+    connection = transaction.get_connection()
+    pending = next(
+        (entry[1] for entry in connection.run_on_commit if isinstance(entry[1], _Refill)), None
+    )
+    if pending is None:
+        pending = _Refill()
+        pending.structures.update(structure_pks)
+        transaction.on_commit(pending)
+    else:
+        pending.structures.update(structure_pks)
+
+
+def after_proposal_move(proposal, name: str):
+    """Listener of the proposals' workflow (registered by the app)."""
+    if name in REFILLING_MOVES:
+        refill_after_commit([proposal.structure_id])

@@ -4,9 +4,7 @@ Each file is built on demand from ``exports`` and kept in the cache for an hour 
 own key, with its generation date and a digest (ETag); 20,000 places fit in memory.
 """
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from datetime import UTC, datetime
 
 from django.core.cache import cache
 
+from cnfs.common import csvexport
 from cnfs.opendata import exports
 
 CACHE_TIMEOUT = 3600  # seconds
@@ -77,11 +76,7 @@ class Entry:
 
 def csv_bytes(header: list[str], rows: list[list]) -> bytes:
     """UTF-8 without a BOM, ``,`` separated, RFC 4180 quoting and line ends."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode()
+    return csvexport.csv_bytes(header, rows, delimiter=",", bom=False)
 
 
 def json_bytes(items: list[dict]) -> bytes:

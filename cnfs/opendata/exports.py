@@ -15,6 +15,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cnfs.common.csvexport import Verbatim
 from cnfs.contracts.models import Contract, in_post_q
 from cnfs.followup.figures import departement_figures
 from cnfs.funding.money import from_cents
@@ -150,7 +151,12 @@ def _mapped(values, mapping: dict) -> list[str]:
 
 
 def _coordinate(value) -> str:
-    return "" if value is None else repr(round(float(value), 6))
+    return "" if value is None else Verbatim(repr(round(float(value), 6)))
+
+
+def _one_line(text: str) -> str:
+    """Names and addresses on one line (input refuses line breaks; older rows may have some)."""
+    return " ".join(text.split())
 
 
 # Places ------------------------------------------------------------------------------------
@@ -206,16 +212,16 @@ def lieu_row(place) -> dict:
     return {
         "id": place_id(place),
         "pivot": place.siret or NO_SIRET,
-        "nom": place.name.strip(),
+        "nom": _one_line(place.name),
         "commune": commune.name,
         "code_postal": commune.main_postal_code,
         "code_insee": commune.insee,
-        "adresse": place.address.strip(),
+        "adresse": _one_line(place.address),
         "complement_adresse": "",
         "latitude": _coordinate(place.latitude),
         "longitude": _coordinate(place.longitude),
         "typologie": TYPOLOGIES.get(structure.legal_type, "") if structure else "",
-        "telephone": place.phone if PHONE.match(place.phone or "") else "",
+        "telephone": Verbatim(place.phone) if PHONE.match(place.phone or "") else "",
         "courriels": place.email,
         "site_web": place.website,
         "horaires": place.opening_hours,
@@ -223,7 +229,7 @@ def lieu_row(place) -> dict:
         "presentation_detail": "",
         "source": SOURCE,
         "itinerance": "Itinérant" if place.itinerant else "Fixe",
-        "structure_parente": structure.name if structure else "",
+        "structure_parente": _one_line(structure.name) if structure else "",
         "date_maj": timezone.localdate(place.updated_at).isoformat(),
         "services": _join(_mapped(place.services, SERVICES)),
         "publics_specifiquement_adresses": _join(_mapped(place.publics, PUBLICS)),
@@ -392,9 +398,9 @@ DEPARTEMENT_FIELDS = list(DEPARTEMENT_COLUMNS)
 STRUCTURE_FIELDS = list(STRUCTURE_COLUMNS)
 
 
-def _amount(cents: int) -> str:
+def _amount(cents: int) -> Verbatim:
     """Euros with a decimal point, no thousands separator: 900000.00."""
-    return f"{from_cents(cents):.2f}"
+    return Verbatim(f"{from_cents(cents):.2f}")
 
 
 def _in_post(group_by: str) -> dict:

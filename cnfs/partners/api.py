@@ -9,9 +9,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from cnfs.api.auth import ErrorOut, ValidationErrorOut
+from cnfs.api.pagination import Pagination
 from cnfs.contracts.models import Contract
 from cnfs.partners.auth import PartnerKey, RateLimit
 from cnfs.partners.enums import Scope
@@ -33,6 +36,7 @@ BBOX_INVALID = (
     "Le cadre doit s’écrire « longitude min,latitude min,longitude max,latitude max » "
     "en degrés décimaux, par exemple 5.2,46.2,6.2,47.3."
 )
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 ERRORS = {401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
 
 
@@ -129,7 +133,7 @@ class PlaceOut(Schema):
     response={200: list[PlaceOut], 422: ValidationErrorOut, **ERRORS},
     summary="Lister les lieux d’activité publics",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_places(request, filters: Query[PlaceFilters]):
     """Les lieux visibles sur la carte publique où travaille au moins un conseiller, par
     département puis par nom, 100 par page. Sans clé, ou avec une clé qui a le droit
@@ -233,6 +237,18 @@ class StatisticsFilters(Schema):
     start: date | None = Field(None, description="Premier jour (inclus), AAAA-MM-JJ")
     end: date | None = Field(None, description="Dernier jour (inclus), AAAA-MM-JJ")
 
+    @field_validator("start", "end")
+    @classmethod
+    def _plausible(cls, value):
+        # The programme's years; a day like 9999-12-31 has no following day to count up to.
+        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+            raise PydanticCustomError(
+                "date_out_of_range",
+                "Saisissez une date entre le {first} et le {last}.",
+                {"first": f"{FIRST_DAY:%d/%m/%Y}", "last": f"{LAST_DAY:%d/%m/%Y}"},
+            )
+        return value
+
 
 class ShareOut(Schema):
     code: str
@@ -300,7 +316,7 @@ def statistics(request, filters: Query[StatisticsFilters]):
 # Structures (non-public) ---------------------------------------------------------------
 
 
-class ContactOut(Schema):
+class PartnerContactOut(Schema):
     first_name: str
     last_name: str
     role: str
@@ -308,13 +324,13 @@ class ContactOut(Schema):
     phone: str
 
 
-class StructureOut(StructureBase):
+class PartnerStructureOut(StructureBase):
     address: str
     region: str
     posts_granted: int
     label_france_services: bool
     label_aidants_connect: bool
-    contact: ContactOut = Field(description="Personne à contacter (donnée personnelle)")
+    contact: PartnerContactOut = Field(description="Personne à contacter (donnée personnelle)")
 
     @staticmethod
     def resolve_region(obj):
@@ -335,7 +351,7 @@ class StructureOut(StructureBase):
         }
 
 
-class StructureFilters(Schema):
+class PartnerStructureFilters(Schema):
     departement: str | None = Field(None, pattern=TERRITORY_CODE, description="Département")
     status: StructureStatus | None = Field(None, description="Statut de la candidature")
 
@@ -354,11 +370,11 @@ def _structures_of(caller):
 @router.get(
     "/structures",
     auth=PartnerKey(Scope.STRUCTURES),
-    response={200: list[StructureOut], 404: ErrorOut, 422: ValidationErrorOut, **ERRORS},
+    response={200: list[PartnerStructureOut], 404: ErrorOut, 422: ValidationErrorOut, **ERRORS},
     summary="Lister les structures accueillantes du territoire de ma clé",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
-def list_structures(request, filters: Query[StructureFilters]):
+@paginate(Pagination, page_size=PAGE_SIZE)
+def list_structures(request, filters: Query[PartnerStructureFilters]):
     """Clé avec le droit `structures:read` obligatoire (sans clé : 401 ; sans ce droit :
     403). Une clé limitée à des départements ou des régions ne voit que leurs structures ;
     demander un département hors de ce périmètre répond 404. Classées par nom, 100 par page.
@@ -378,7 +394,7 @@ def list_structures(request, filters: Query[StructureFilters]):
 @router.get(
     "/structures/{int:structure_id}",
     auth=PartnerKey(Scope.STRUCTURES),
-    response={200: StructureOut, 404: ErrorOut, **ERRORS},
+    response={200: PartnerStructureOut, 404: ErrorOut, **ERRORS},
     summary="Consulter une structure accueillante",
 )
 def get_structure(request, structure_id: int):

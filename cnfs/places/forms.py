@@ -2,6 +2,7 @@ from django import forms
 from django.urls import reverse_lazy
 from dsfr.forms import DsfrBaseForm
 
+from cnfs.common.validators import single_line
 from cnfs.places import hours
 from cnfs.places.enums import Access, Fees, Public, Service
 from cnfs.places.services import EDITABLE_FIELDS, Label, normalize_address
@@ -26,12 +27,14 @@ class PlaceForm(DsfrBaseForm):
         label="Structure", coerce=int, error_messages={"required": "Choisissez la structure."}
     )
     name = forms.CharField(
+        validators=[single_line],
         label="Nom du lieu",
         max_length=200,
         help_text="Par exemple : Médiathèque Jean-Moulin, Espace France Services de Dole.",
         error_messages={"required": "Indiquez le nom du lieu."},
     )
     address = forms.CharField(
+        validators=[single_line],
         label="Adresse",
         max_length=250,
         help_text="Numéro et voie (la commune est demandée ci-dessous).",

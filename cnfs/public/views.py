@@ -4,6 +4,7 @@ import gzip
 from functools import lru_cache
 from urllib.parse import urlencode
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -99,6 +100,7 @@ def map_page(request):
 
 @require_GET
 @xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
 def embed(request):
     """The same list and map without the site's header and footer, for other sites."""
     context = _results(request)

@@ -1,14 +1,15 @@
 """The statistics as tables: key figures, breakdowns, months, parts (CSV and XLSX)."""
 
-import csv
 from dataclasses import dataclass
 from io import BytesIO
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.dateformat import format as format_date
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cnfs.common import csvexport
+from cnfs.common.csvexport import Verbatim, csv_response
 from cnfs.stats.indicators import Indicators, Table
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,27 +92,25 @@ def sheets(ind: Indicators, table: Table | None) -> list[Sheet]:
 
 
 def _csv_value(value):
-    if value is None:
-        return ""
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return Verbatim(f"{value:.1f}".replace(".", ","))
     return value
 
 
-def csv_export(filename: str, title: list[str], parts: list[Sheet]) -> HttpResponse:
+def csv_export(filename: str, title: list[str], parts: list[Sheet]) -> StreamingHttpResponse:
     """One CSV a French spreadsheet opens as is (``;``, UTF-8 with a BOM): a block per
     table, each with its title and header, separated by an empty line."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow(title)
-    for sheet in parts:
-        writer.writerow([])
-        writer.writerow([sheet.title])
-        writer.writerow(sheet.header)
-        writer.writerows([_csv_value(v) for v in row] for row in sheet.rows)
-    return response
+
+    def rows():
+        yield title
+        for sheet in parts:
+            yield []
+            yield [sheet.title]
+            yield sheet.header
+            for row in sheet.rows:
+                yield [_csv_value(v) for v in row]
+
+    return csv_response(filename, None, rows())
 
 
 def xlsx_export(filename: str, title: list[str], parts: list[Sheet]) -> HttpResponse:
@@ -127,7 +126,8 @@ def xlsx_export(filename: str, title: list[str], parts: list[Sheet]) -> HttpResp
         for cell in worksheet[3]:
             cell.font = bold
         for row in sheet.rows:
-            worksheet.append(row)
+            # A text starting with "=" would be stored as a formula.
+            worksheet.append([csvexport.cell(value) for value in row])
         worksheet.column_dimensions["A"].width = 48
     out = BytesIO()
     workbook.save(out)

@@ -6,13 +6,14 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import has_active_role
 from cnfs.api.auth import ErrorOut, ValidationErrorOut, require_role, session_auth
+from cnfs.api.pagination import Pagination
 from cnfs.committee.api import AgendaItemBase
 from cnfs.committee.enums import SessionStatus
 from cnfs.committee.models import AgendaItem
@@ -268,7 +269,7 @@ def _visible(request):
 
 
 @router.get("", response=list[StructureOut], summary="Lister les structures de mon périmètre")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_structures(request, filters: Query[StructureFilters]):
     """Équipe nationale et opérateur financier : toutes ; préfecture : son territoire ;
     gestionnaire : ses structures. Autres rôles : 403. Classées par nom, 50 par page."""
@@ -297,7 +298,7 @@ def get_structure(request, structure_id: int):
     response=list[DecisionOut],
     summary="Décisions du comité de sélection sur une structure",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_structure_decisions(request, structure_id: int):
     """Les points de l’ordre du jour des sessions qui ont examiné ses demandes (candidature,
     avenants), du plus récent au plus ancien. Une décision d’une session encore ouverte

@@ -5,6 +5,7 @@ from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
 from cnfs.common.phone import normalize_french_phone
+from cnfs.common.validators import single_line
 from cnfs.structures.enums import (
     COMMITMENTS,
     AdditionReason,
@@ -74,12 +75,14 @@ class ApplicationForm(DsfrBaseForm):
         error_messages={"required": "Choisissez le type juridique de la structure."},
     )
     name = forms.CharField(
+        validators=[single_line],
         label="Nom de la structure",
         max_length=200,
         error_messages={"required": "Indiquez le nom de la structure."},
     )
     siret = SiretField(error_messages={"required": "Indiquez le SIRET de la structure."})
     address = forms.CharField(
+        validators=[single_line],
         label="Adresse",
         max_length=250,
         help_text="Numéro et voie (la commune est demandée ci-dessous).",
@@ -88,18 +91,21 @@ class ApplicationForm(DsfrBaseForm):
     )
     commune = CommuneField()
     contact_first_name = forms.CharField(
+        validators=[single_line],
         label="Prénom",
         max_length=100,
         error_messages={"required": "Indiquez le prénom de la personne à contacter."},
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     contact_last_name = forms.CharField(
+        validators=[single_line],
         label="Nom",
         max_length=100,
         error_messages={"required": "Indiquez le nom de la personne à contacter."},
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     contact_role = forms.CharField(
+        validators=[single_line],
         label="Fonction",
         max_length=150,
         help_text="Par exemple : directrice générale des services, président de l’association.",

@@ -1,4 +1,5 @@
-from django.http import HttpResponseServerError
+from django.db import connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
@@ -19,7 +20,27 @@ def home(request):
     return render(request, "web/home.html")
 
 
+API_PREFIX = "/api/"
+API_MESSAGES = {
+    400: "Requête illisible.",
+    403: "Accès refusé.",
+    404: "Introuvable (ou hors de votre périmètre).",
+    500: "Erreur interne : l’équipe technique est prévenue. Réessayez plus tard.",
+}
+
+
+def _api_error(request, status: int):
+    """Under /api/, errors Django answers itself (an address no route matches…) are JSON,
+    in the API's shape, like the API's own."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": API_MESSAGES[status]}, status=status)
+    return None
+
+
 def _error(request, status: int, title: str, message: str):
+    api_error = _api_error(request, status)
+    if api_error is not None:
+        return api_error
     return render(
         request,
         "web/error.html",
@@ -50,5 +71,23 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
+    api_error = _api_error(request, 500)
+    if api_error is not None:
+        return api_error
     # Rendered without context processors: the error may come from the database itself.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def bad_request(request, exception=None):
+    api_error = _api_error(request, 400)
+    if api_error is not None:
+        return api_error
+    return _error(
+        request, 400, "Requête incorrecte", "Le navigateur a envoyé une requête illisible."
+    )
+
+
+def healthz(request):
+    """For the load balancer: the process answers and reaches its database."""
+    connection.ensure_connection()
+    return HttpResponse("ok", content_type="text/plain")

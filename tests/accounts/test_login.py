@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cnfs.accounts import services
-from cnfs.accounts.models import LoginAttempt, User
+from cnfs.accounts.models import LoginThrottle, User
 from tests.factories import PASSWORD, UserFactory
 
 LOGIN_URL = reverse("accounts:login")
@@ -40,8 +40,8 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password(client,
 def test_lock_ends_after_the_window(client, owner, settings):
     for _ in range(settings.LOGIN_MAX_FAILURES):
         login(client, owner.email, "mauvais")
-    LoginAttempt.objects.update(
-        at=timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES + 1)
+    LoginThrottle.objects.update(
+        last_failure_at=timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES + 1)
     )
     assert login(client, owner.email, PASSWORD).status_code == 302
 
@@ -57,7 +57,7 @@ def test_a_success_resets_the_failure_count(client, owner, settings):
 
 def test_attempts_store_no_email_address(client, owner):
     login(client, owner.email, "mauvais")
-    assert owner.email not in LoginAttempt.objects.get().key
+    assert owner.email not in LoginThrottle.objects.get().key
 
 
 def _link(body: str) -> str:
@@ -105,3 +105,44 @@ def test_password_reset_does_not_reveal_unknown_addresses(client, db, email):
     response = client.post(reverse("accounts:password_reset"), {"email": email})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_admin_login_sends_to_the_site_login_page(client, db):
+    response = client.get("/gestion/login/?next=/gestion/partners/apikey/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN_URL}?next=/gestion/partners/apikey/"
+
+
+def test_admin_login_post_checks_no_password(client, national):
+    response = client.post("/gestion/login/", {"username": national.email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN_URL)
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_login_refuses_a_foreign_next_address(client, db):
+    response = client.get("/gestion/login/?next=https://ailleurs.example/")
+    assert response["Location"] == f"{LOGIN_URL}?next=/gestion/"
+
+
+def test_a_locked_national_account_cannot_enter_the_admin(client, national, settings):
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        login(client, national.email, "mauvais")
+    login(client, national.email, PASSWORD)
+    client.post("/gestion/login/", {"username": national.email, "password": PASSWORD})
+    assert client.get("/gestion/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_without_the_national_role_the_admin_sends_to_the_dashboard(client, owner):
+    client.force_login(owner)
+    response = client.get("/gestion/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:dashboard")
+    assert "est réservée à" in response.content.decode()
+
+
+def test_a_missing_password_does_not_reset_the_failure_count(client, owner, settings):
+    for _ in range(settings.LOGIN_MAX_FAILURES - 1):
+        login(client, owner.email, "mauvais")
+    login(client, owner.email, "")
+    login(client, owner.email, "mauvais")
+    assert "verrouillé" in login(client, owner.email, PASSWORD).content.decode()

@@ -124,7 +124,7 @@ def test_csv_export_of_the_filtered_list(client, national, advisors):
     client.force_login(national)
     response = client.get(reverse("contracts:advisors"), {"training": "late", "format": "csv"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    lines = response.content.decode().lstrip("\ufeff").strip().split("\r\n")
+    lines = response.getvalue().decode().lstrip("\ufeff").strip().split("\r\n")
     assert lines[0].startswith("Nom;Prénom;Structure;SIRET;Département;Contrat")
     assert len(lines) == 2
     cells = lines[1].split(";")

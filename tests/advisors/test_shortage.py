@@ -152,7 +152,7 @@ def test_structure_managers_are_forbidden(client, owner):
 def test_csv_export(client, national, territory):
     client.force_login(national)
     response = client.get(reverse("contracts:shortage"), {"format": "csv"})
-    lines = response.content.decode().lstrip("\ufeff").strip().split("\r\n")
+    lines = response.getvalue().decode().lstrip("\ufeff").strip().split("\r\n")
     assert lines == [
         "Département;Nom;Postes ouverts;Candidats à portée;Postes pourvoyables à la fois;"
         "Postes sans candidat",

@@ -94,6 +94,13 @@ def test_a_cv_of_exactly_5_mb_is_accepted(client, application_data):
     assert response.status_code == 302
 
 
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+def test_a_line_break_in_a_name_is_refused(client, application_data, field):
+    response = client.post(APPLY_URL, {**application_data, field: "Sam\u2028Autre"})
+    assert "une seule ligne" in errors_of(response, field)[0]
+    assert not Candidate.objects.exists()
+
+
 def test_consent_is_required(client, application_data):
     data = {k: v for k, v in application_data.items() if k != "consent"}
     response = client.post(APPLY_URL, data)

@@ -297,7 +297,7 @@ class TestMinutes:
         response = team.get(reverse("committee:minutes_csv", args=[session.number]))
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert "coselec-1-proces-verbal.csv" in response["Content-Disposition"]
-        body = response.content.decode("utf-8")
+        body = response.getvalue().decode("utf-8")
         assert body.startswith("\ufeff")
         rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
         assert rows[0] == [
@@ -311,6 +311,13 @@ class TestMinutes:
                 "Postes accordés", "2", "oui", "Zone rurale; priorité",
             ]
         ]  # fmt: skip
+
+    def test_a_formula_in_a_structure_name_is_neutralised(self, team, session, national):
+        item = on_agenda(session, posts=1, name='=HYPERLINK("http://x","clic")')
+        services.decide(item, decision=Decision.REFUSED, by=national)
+        response = team.get(reverse("committee:minutes_csv", args=[session.number]))
+        rows = list(csv.reader(io.StringIO(response.getvalue().decode()[1:]), delimiter=";"))
+        assert rows[1][3] == '\'=HYPERLINK("http://x","clic")'
 
     def test_printable_minutes(self, team, session, decided):
         page = team.get(reverse("committee:minutes", args=[session.number])).content.decode()

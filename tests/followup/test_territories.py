@@ -96,7 +96,7 @@ class TestIndex:
         response = client.get(INDEX, {"format": "csv"})
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert "attachment" in response["Content-Disposition"]
-        content = response.content.decode("utf-8")
+        content = response.getvalue().decode("utf-8")
         assert content.startswith("\ufeff")
         lines = list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
         header, *rows = lines

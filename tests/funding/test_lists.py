@@ -11,7 +11,7 @@ from tests.funding.conftest import fund
 
 
 def csv_lines(response) -> list[str]:
-    content = response.content.decode("utf-8")
+    content = response.getvalue().decode("utf-8")
     assert content.startswith("\ufeff")
     return content.lstrip("\ufeff").split("\r\n")
 
@@ -79,9 +79,10 @@ class TestInstalmentsCsv:
         )
         siret = post.agreement.structure.siret
         number = post.agreement.number
+        label = f"Poste n° {post.post_id}"
         assert lines[1:] == [
-            f"{number};ECLA;{siret};39;Poste n° {post.post_id};01/01/2021;25000,00;10000,01;14999,99;oui",
-            f"{number};ECLA;{siret};39;Poste n° {post.post_id};01/01/2022;25000,00;0,00;25000,00;oui",
+            f"{number};ECLA;{siret};39;{label};01/01/2021;25000,00;10000,01;14999,99;oui",
+            f"{number};ECLA;{siret};39;{label};01/01/2022;25000,00;0,00;25000,00;oui",
             "",
         ]
 

@@ -138,3 +138,15 @@ def test_frictionless_finds_the_export_valid(schema, places, tmp_path, monkeypat
     (tmp_path / "lieux.csv").write_bytes(datasets.get(datasets.BY_SLUG["lieux"]).content)
     report = frictionless.validate("lieux.csv", schema=frictionless.Schema.from_descriptor(schema))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_a_formula_in_a_name_is_neutralised_and_a_line_break_removed(schema, places):
+    places["full"].name = "=cmd|' /C calc'!A0\nsuite"
+    places["full"].address = "1 rue\r\ndu Port"
+    places["full"].save()
+    text = lieux_csv()
+    row = rows_by_id(text)[f"lieu-{places['full'].pk}"]
+    assert row["nom"] == "'=cmd|' /C calc'!A0 suite"
+    assert row["adresse"] == "1 rue du Port"
+    assert row["telephone"] == "+33384123456"  # a validated number, written as it is
+    assert check_csv(schema, text) == []

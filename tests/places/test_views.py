@@ -54,6 +54,15 @@ def test_unreadable_hours_are_shown_at_the_field(client, advisor, form_data):
     assert not Place.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["name", "address"])
+def test_a_line_break_in_a_name_or_address_is_refused(client, advisor, form_data, field):
+    client.force_login(advisor)
+    response = client.post(reverse("places:create"), form_data | {field: "Ligne 1\nLigne 2"})
+    assert response.status_code == 200
+    assert "une seule ligne" in str(response.context["form"].errors[field])
+    assert not Place.objects.exists()
+
+
 def test_a_wrong_phone_is_refused(client, advisor, form_data):
     client.force_login(advisor)
     response = client.post(reverse("places:create"), form_data | {"phone": "12 34"})

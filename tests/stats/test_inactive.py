@@ -73,7 +73,7 @@ def test_the_csv_export(client, team, owner, today):
     client.force_login(owner)
     response = client.get(URL, {"format": "csv"})
     assert response.status_code == 200
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = response.getvalue().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Conseiller;E-mail;Structure;Département")
     assert len(lines) == 3
     assert lines[1].startswith("Jamais Conseil;") and lines[1].endswith(";aucun")

@@ -180,13 +180,14 @@ def test_the_csv_export(client, activity, owner):
     response = get(client, owner, URL + "export.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    lines = response.content.decode("utf-8-sig").splitlines()
+    body = response.getvalue().decode("utf-8-sig")
+    lines = body.splitlines()
     assert lines[0].startswith("Statistiques d’activité;ECLA;du ")
     assert "Accompagnements;5" in lines
     assert "Personnes touchées;5" in lines
     # Accompaniments, people reached, unique people, follow-up rate (%), hours (3 × 45 min).
     assert "Alice Martin;3;3;3;0,0;2,2" in lines
-    assert "Chloé" not in response.content.decode()
+    assert "Chloé" not in body
 
 
 def test_the_xlsx_export(client, activity, national):

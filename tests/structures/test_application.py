@@ -107,6 +107,15 @@ def test_motivation_longer_than_5000_characters_is_refused(client, application_d
     assert "5001 caractères" in errors_of(response, "motivation")[0]
 
 
+@pytest.mark.parametrize("field", ["name", "address", "contact_first_name", "contact_last_name"])
+def test_a_line_break_in_a_single_line_field_is_refused(client, application_data, field):
+    response = client.post(APPLY_URL, {**application_data, field: "Ligne 1\r\nLigne 2"})
+    assert errors_of(response, field) == [
+        "Ce champ tient sur une seule ligne : retirez les retours à la ligne."
+    ]
+    assert not Structure.objects.exists()
+
+
 def test_invalid_phone_is_refused_in_french(client, application_data):
     response = client.post(APPLY_URL, {**application_data, "contact_phone": "12 34"})
     assert "Numéro de téléphone invalide" in errors_of(response, "contact_phone")[0]
