@@ -123,7 +123,7 @@ class ValidateForm(DsfrBaseForm):
 def validate(request, pk):
     """A confirmation page: the recruitment is validated only by its POST."""
     contract = get_object_or_404(_requested_contracts(), pk=pk)
-    form = ValidateForm(request.POST or None)
+    form = ValidateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.validate_recruitment(

@@ -10,10 +10,11 @@ from tests import factories
 
 # In post today: the contracts run from about three months ago for two years.
 START = date.today() - timedelta(days=100)
+END = START + timedelta(days=730)
 CDD = {
     "kind": "cdd",
     "start_date": START,
-    "end_date": START + timedelta(days=730),
+    "end_date": END,
     "weekly_hours": 35,
 }
 SALARY_CENTS = 190_000

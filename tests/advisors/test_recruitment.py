@@ -7,7 +7,7 @@ from django.urls import reverse
 from cnfs.contracts.enums import ContractStatus
 from cnfs.contracts.models import Contract
 from tests import factories
-from tests.advisors.conftest import requested
+from tests.advisors.conftest import END, START, requested
 
 
 def test_requests_oldest_first_with_structure_candidate_terms(client, national, employer):
@@ -23,8 +23,8 @@ def test_requests_oldest_first_with_structure_candidate_terms(client, national, 
     assert list(response.context["contracts"]) == [first, second]
     html = response.content.decode()
     assert "CC du Grand Dole" in html and "39 — Jura" in html
-    assert "Alix" in html and "CDD du 03/05/2021 au 02/05/2023, 35 h par semaine" in html
-    assert "1\u202f800,00 € brut par mois" in html
+    assert "Alix" in html and f"CDD du {START:%d/%m/%Y} au {END:%d/%m/%Y}, 35 h par semaine" in html
+    assert "1\u202f900,00 € brut par mois" in html
     assert reverse("contracts:validate", args=[first.pk]) in html
 
 

@@ -119,8 +119,8 @@ class TestContractRequest:
         }
 
     def test_no_open_post_is_refused(self, client, owner, shortlisted, structure):
-        for post in Post.objects.filter(structure=structure):
-            factories.validated_contract(structure, start=date.today(), post=post)
+        for free in Post.objects.filter(structure=structure):
+            factories.validated_contract(structure, start=date.today(), post=free)
         client.force_login(owner)
         response = post(client, contract_url(shortlisted), TERMS)
         assert response.status_code == 422

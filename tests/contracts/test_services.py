@@ -123,6 +123,9 @@ def test_contract_end_reopens_the_post_and_carries_the_subsidy(employer, nationa
     )  # fmt: skip
     PlaceAdvisor.objects.create(place=place, advisor=user, main=True)
     services.end_contract(contract, ended_on=date(2022, 5, 2), reason="resignation", by=manager)
+    # The structure asks; until the national team validates, nothing moves.
+    assert PlaceAdvisor.objects.filter(advisor=user).exists()
+    services.validate_contract_end(contract, by=national)
     assert not PlaceAdvisor.objects.filter(advisor=user).exists()
     assert user.roles.filter(role=Role.CANDIDATE).exists()
     employer.refresh_from_db()
@@ -131,8 +134,11 @@ def test_contract_end_reopens_the_post_and_carries_the_subsidy(employer, nationa
     assert candidate.available and not candidate.in_post and candidate.former_advisor
     ended = PostFunding.objects.get(agreement__structure=employer)
     assert ended.unspent_outcome == "carried" and ended.unspent_cents == 25_000_00
-    # The next advisor on the post receives what was left.
-    nxt = request(shortlisted(employer), manager)
+    # The next advisor on the post, from the day after, receives what was left.
+    nxt = services.request_recruitment(
+        shortlisted(employer), kind="cdd", start_date=date(2022, 5, 3),
+        end_date=date(2024, 5, 2), weekly_hours=35, salary_cents=180_000, by=manager,
+    )  # fmt: skip
     services.validate_recruitment(nxt, by=national)
     assert PostFunding.objects.get(carried_from=ended).amount_cents == ended.unspent_cents
 

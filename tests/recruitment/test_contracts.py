@@ -132,17 +132,18 @@ def test_renewal_is_a_new_contract_linked_to_the_previous(client, manager, activ
     client.force_login(manager)
     url = reverse("matching:renew_contract", args=[active_contract.pk])
     page = client.get(url).content.decode()
-    assert "03/05/2023" in page and 'value="1900,00"' in page
+    renewal_start = active_contract.end_date + timedelta(days=1)
+    assert f"{renewal_start:%d/%m/%Y}" in page and 'value="1900,00"' in page
     response = client.post(
         url,
-        {"kind": "cdd", "end_date": "2024-05-02", "weekly_hours": "35",
-         "gross_monthly_salary": "1950"},
+        {"kind": "cdd", "end_date": (renewal_start + timedelta(days=365)).isoformat(),
+         "weekly_hours": "35", "gross_monthly_salary": "1950"},
     )  # fmt: skip
     assert response.status_code == 302
     renewed = Contract.objects.get(previous=active_contract)
-    assert renewed.start_date == date(2023, 5, 3) and renewed.status == ContractStatus.ACTIVE
+    assert renewed.start_date == renewal_start and renewed.status == ContractStatus.ACTIVE
     page = client.get(reverse("matching:contracts")).content.decode()
-    assert "Renouvelle le contrat du 03/05/2021" in page
+    assert f"Renouvelle le contrat du {active_contract.start_date:%d/%m/%Y}" in page
 
 
 def test_renewal_salary_is_checked_against_the_minimum_wage(client, manager, active_contract):

@@ -56,7 +56,8 @@ def test_contracts_list(client, employer, manager, django_assert_max_num_queries
             proposal = propose(employer, status=ProposalStatus.RECRUITED)
             Contract.objects.create(
                 proposal=proposal, candidate=proposal.candidate, structure=employer,
-                kind="cdd", start_date=date(2021, 5, 3), end_date=date(2022, 5, 2),
+                post=factories.post_for(employer), kind="cdd", start_date=date(2021, 5, 3),
+                end_date=date(2022, 5, 2),
                 weekly_hours=35, gross_monthly_salary_cents=190_000, status=ContractStatus.ENDED,
                 ended_on=date(2022, 5, 2), end_reason="end_of_term",
             )  # fmt: skip

@@ -31,7 +31,9 @@ def recruit(structure, *, status=ContractStatus.ACTIVE, training=None) -> Contra
     )  # fmt: skip
     if training:
         # The stage follows the dates: started last month, completed or still running.
-        started = timezone.localdate() - timedelta(days=30)
+        started = timezone.localdate() + timedelta(
+            days=10 if training == TrainingStatus.PLANNED else -30
+        )
         dates = {"start_date": started, "end_date": started + timedelta(days=60)}
         if training == TrainingStatus.COMPLETED:
             dates["completed_on"] = started + timedelta(days=20)
