@@ -37,6 +37,10 @@ class DecisionForm(DsfrBaseForm):
         },
     )
     priority = forms.BooleanField(label="Prioritaire", required=False)
+    duplicate_reason = forms.CharField(
+        label="Motif de l’attribution malgré le doublon possible", required=False,
+        max_length=OBSERVATION_MAX_LENGTH,
+    )  # fmt: skip
     observation = forms.CharField(
         label="Observation", required=False, max_length=OBSERVATION_MAX_LENGTH
     )

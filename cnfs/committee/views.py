@@ -73,6 +73,7 @@ def _row(item, *, data=None, errors=(), saved=None) -> dict:
             "posts": data.get("posts", ""),
             "priority": bool(data.get("priority")),
             "observation": data.get("observation", ""),
+            "duplicate_reason": data.get("duplicate_reason", ""),
         }
     else:
         values = {

@@ -432,24 +432,29 @@ def departement_rows() -> list[list]:
 
 
 def structure_rows() -> list[list]:
-    """Validated structures, without any contact (two queries)."""
+    """Validated structures, without any contact, one row per SIRET (two queries).
+
+    Two validated applications with the same SIRET (a duplicate granted with a reason, or
+    two establishments) are one legal entity: their posts, advisors and subsidies add up
+    under the first application's name and commune."""
     advisors = _in_post("structure_id")
     structures = (
         Structure.objects.filter(status=StructureStatus.VALIDATED)
         .select_related("commune")
-        .order_by("departement_id", "name", "pk")
+        .order_by("siret", "created_at", "pk")
     )
-    return [
-        [
-            s.siret,
-            s.name,
-            s.get_legal_type_display(),
-            s.commune_id,
-            s.commune.name,
-            s.departement_id,
-            s.granted_posts,
-            advisors.get(s.pk, 0),
-            _amount(s.committed_subsidy_cents),
-        ]
-        for s in structures
-    ]
+    rows: dict[str, list] = {}
+    for s in structures:
+        row = rows.get(s.siret)
+        if row is None:
+            rows[s.siret] = [
+                s.siret, s.name, s.get_legal_type_display(), s.commune_id, s.commune.name,
+                s.departement_id, s.granted_posts, advisors.get(s.pk, 0),
+                s.committed_subsidy_cents,
+            ]  # fmt: skip
+        else:
+            row[6] += s.granted_posts
+            row[7] += advisors.get(s.pk, 0)
+            row[8] += s.committed_subsidy_cents
+    ordered = sorted(rows.values(), key=lambda row: (row[5], row[1], row[0]))
+    return [[*row[:8], _amount(row[8])] for row in ordered]

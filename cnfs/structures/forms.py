@@ -241,6 +241,16 @@ class DuplicateForm(DsfrBaseForm):
     )
 
 
+class NotDuplicateForm(DsfrBaseForm):
+    reason = forms.CharField(
+        label="Motif",
+        max_length=1000,
+        help_text="Par exemple : deux établissements distincts de la même association.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Indiquez pourquoi ce n’est pas un doublon."},
+    )
+
+
 AMENDMENT_KINDS = [
     (RequestKind.ADDITION, "Ajouter des postes"),
     (RequestKind.GIVEBACK, "Rendre des postes"),

@@ -14,7 +14,7 @@ from cnfs.common.mail import send_templated_email
 from cnfs.common.phone import normalize_french_phone
 from cnfs.structures.enums import Opinion, RequestKind, RequestStatus, StructureStatus
 from cnfs.structures.models import STRUCTURE_WORKFLOW, PostRequest, Structure
-from cnfs.structures.perms import can_give_opinion, can_request_amendment
+from cnfs.structures.perms import can_decide, can_give_opinion, can_request_amendment
 
 CONFIRMATION_SALT = "cnfs.structures.confirm"
 MAX_POSTS_PER_REQUEST = 50
@@ -193,6 +193,26 @@ def request_amendment(structure: Structure, *, kind, posts: int, reason: str, co
         f"motif « {reasons(reason).label} »",
     )
     return post_request
+
+
+@transaction.atomic
+def clear_duplicate_flag(structure: Structure, *, reason: str, by):
+    """The national team checked a flagged application: not a duplicate (kept in the
+    journal with its reason); posts may be granted without a confirmation since."""
+    if not can_decide(by):
+        raise PermissionDenied("Seule l’équipe nationale traite les doublons.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Indiquez pourquoi ce n’est pas un doublon."})
+    structure = Structure.objects.select_for_update().get(pk=structure.pk)
+    if structure.possible_duplicate_of_id is None:
+        raise ValidationError("Cette candidature n’est pas signalée comme doublon possible.")
+    other = structure.possible_duplicate_of_id
+    Structure.objects.filter(pk=structure.pk).update(possible_duplicate_of=None)
+    audit.record(
+        "structure.not_duplicate", by=by, obj=structure,
+        summary=f"N’est pas un doublon de la structure n° {other} : {reason.strip()}",
+        changes={"possible_duplicate_of": [other, None]},
+    )  # fmt: skip
 
 
 @transaction.atomic

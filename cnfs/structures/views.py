@@ -26,6 +26,7 @@ from cnfs.structures.forms import (
     AmendmentForm,
     ApplicationForm,
     DuplicateForm,
+    NotDuplicateForm,
     StructureFilterForm,
 )
 from cnfs.structures.models import STRUCTURE_WORKFLOW, Structure
@@ -190,16 +191,37 @@ def structure_detail(request, pk):
     is_national = role.kind == Role.NATIONAL
     if request.method == "POST" and not is_national:
         raise PermissionDenied("Seule l’équipe nationale marque une candidature comme doublon.")
-    duplicate_form = DuplicateForm(request.POST or None) if is_national else None
-    if request.method == "POST" and duplicate_form.is_valid():
+    clearing = request.POST.get("action") == "not_duplicate"
+    duplicate_form = (
+        DuplicateForm(request.POST if request.method == "POST" and not clearing else None)
+        if is_national
+        else None
+    )
+    not_duplicate_form = (
+        NotDuplicateForm(request.POST if clearing else None, prefix="not-duplicate")
+        if is_national and structure.possible_duplicate_of_id
+        else None
+    )
+    form = not_duplicate_form if clearing else duplicate_form
+    if request.method == "POST" and form is not None and form.is_valid():
         try:
-            services.mark_duplicate(
-                structure, reason=duplicate_form.cleaned_data["reason"], by=request.user
-            )
-        except TransitionNotAllowed as error:
-            duplicate_form.add_error("reason", str(error))
+            if clearing:
+                services.clear_duplicate_flag(
+                    structure, reason=form.cleaned_data["reason"], by=request.user
+                )
+            else:
+                services.mark_duplicate(
+                    structure, reason=form.cleaned_data["reason"], by=request.user
+                )
+        except (TransitionNotAllowed, ValidationError) as error:
+            form.add_error("reason", " ".join(getattr(error, "messages", [str(error)])))
         else:
-            messages.success(request, "La candidature est marquée comme doublon.")
+            messages.success(
+                request,
+                "Le signalement de doublon est levé."
+                if clearing
+                else "La candidature est marquée comme doublon.",
+            )
             return redirect("structures:detail", pk=structure.pk)
 
     post_requests = list(
@@ -249,6 +271,8 @@ def structure_detail(request, pk):
             "history": history(structure)[:100],
             "same_siret": same_siret,
             "duplicate_form": duplicate_form,
+            "not_duplicate_form": not_duplicate_form,
+            "show_duplicate_flag": role.kind in (Role.NATIONAL, Role.PREFECTURE),
             "can_amend": can_amend,
             "has_open_request": any(r.status == RequestStatus.OPEN for r in post_requests),
             "page_title": structure.name,

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 
-from cnfs.contracts.enums import ContractStatus
 from cnfs.contracts.models import Contract
 from cnfs.followup.figures import national_progress
 from cnfs.opendata import datasets, exports
@@ -51,7 +50,7 @@ def test_totals_equal_the_follow_up_figures(deployment):
         sum(Decimal(r["subvention_engagee_euros"]) for r in rows) * 100
         == (national["committed_cents"])
     )
-    in_post = Contract.objects.filter(status=ContractStatus.ACTIVE).count()
+    in_post = Contract.objects.in_post().count()
     assert sum(int(r["conseillers_en_poste"]) for r in rows) == in_post == 3
 
 
@@ -70,3 +69,19 @@ def test_structures_are_the_validated_ones_without_personal_data(deployment):
         for personal in (structure.contact_last_name, structure.contact_email,
                          structure.contact_phone, structure.contact_role):  # fmt: skip
             assert personal not in content
+
+
+def test_a_siret_is_listed_once_with_its_posts_added_up(deployment, jura):
+    """A SIRET granted posts twice (two validated applications) is one row."""
+    first = Structure.objects.get(name="CC du Grand Dole")
+    factories.StructureFactory(
+        name="CC du Grand Dole (seconde candidature)", siret=first.siret, validated=True,
+        granted_posts=2, committed_subsidy_cents=2 * 50_000_00, possible_duplicate_of=first,
+        commune=first.commune,
+    )  # fmt: skip
+    rows = [r for r in read("structures") if r["siret"] == first.siret]
+    assert len(rows) == 1
+    assert rows[0]["nom"] == "CC du Grand Dole"
+    assert (rows[0]["postes_attribues"], rows[0]["subvention_engagee_euros"]) == (
+        "5", "250000.00"
+    )  # fmt: skip
