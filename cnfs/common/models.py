@@ -93,3 +93,19 @@ class TransitionLog(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.transition}: {self.from_state} → {self.to_state}"
+
+
+class PeriodicRun(models.Model):
+    """The last day a periodic command handled (with ``--apply``): the next run handles
+    the days after it, so a day is handled once and missed days are caught up."""
+
+    command = models.CharField("commande", max_length=100, unique=True)
+    last_day = models.DateField("dernier jour traité")
+    ran_at = models.DateTimeField("exécutée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "exécution périodique"
+        verbose_name_plural = "exécutions périodiques"
+
+    def __str__(self):
+        return f"{self.command} : {self.last_day:%d/%m/%Y}"

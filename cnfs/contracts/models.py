@@ -28,6 +28,7 @@ CONTRACT_WORKFLOW = Workflow(
         "refuse_end", {C.END_REQUESTED}, C.ACTIVE, "Refuser la fin du contrat", requires_reason=True
     ),
     Transition("renew", {C.ACTIVE}, C.ENDED, "Renouveler (nouveau contrat sur le même poste)"),
+    Transition("reach_term", {C.ACTIVE}, C.ENDED, "Arrivée à terme sans renouvellement"),
 )
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Max, OuterRef
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
 from cnfs.accounts import services as accounts
@@ -287,18 +287,7 @@ def validate_contract_end(contract: Contract, *, by) -> Contract:
     CONTRACT_WORKFLOW.apply(
         contract, "validate_end", by=by, reason=contract.get_end_reason_display()
     )
-    posts.recount(contract.structure_id)
-    Candidate.objects.filter(pk=contract.candidate_id).update(
-        in_post=False, former_advisor=True, available=True,
-        available_from=contract.ended_on + timedelta(days=1), zone_version=F("zone_version") + 1,
-    )  # fmt: skip
-    PROPOSAL_WORKFLOW.apply(
-        contract.proposal, "end", by=by, reason=EndReason(contract.end_reason).label
-    )
-    if contract.candidate.user_id:
-        # Available again: the person keeps the advisor's history and manages the profile.
-        accounts.grant_role(contract.candidate.user, Role.CANDIDATE, by=by)
-    signals.contract_end_validated.send(sender=Contract, contract=contract, by=by)
+    _free_after_end(contract, by=by)
     audit.record(
         "contract.end", by=by, obj=contract.structure,
         summary=f"Fin du contrat n° {contract.pk} (candidat n° {contract.candidate_id}) "
@@ -306,8 +295,6 @@ def validate_contract_end(contract: Contract, *, by) -> Contract:
     )  # fmt: skip
     if contract.ended_on < timezone.localdate():
         leave(contract)
-    _refresh_structure(contract.structure_id)
-    _refresh_candidate(contract.candidate_id)
     contract.refresh_from_db()
     return contract
 
@@ -328,6 +315,71 @@ def leave(contract: Contract) -> None:
     if user_id and not Contract.objects.in_post().filter(candidate__user_id=user_id).exists():
         PlaceAdvisor.objects.filter(advisor_id=user_id).delete()
     signals.contract_left.send(sender=Contract, contract=contract)
+
+
+def _free_after_end(contract: Contract, *, by=None) -> None:
+    """What a validated end frees: the post (recount), the person (available from the day
+    after), the proposal, the funding (it listens), the matching."""
+    posts.recount(contract.structure_id)
+    Candidate.objects.filter(pk=contract.candidate_id).update(
+        in_post=False, former_advisor=True, available=True,
+        available_from=contract.ended_on + timedelta(days=1), zone_version=F("zone_version") + 1,
+    )  # fmt: skip
+    PROPOSAL_WORKFLOW.apply(
+        contract.proposal, "end", by=by, reason=EndReason(contract.end_reason).label
+    )
+    if contract.candidate.user_id:
+        # Available again: the person keeps the advisor's history and manages the profile.
+        accounts.grant_role(contract.candidate.user, Role.CANDIDATE, by=by)
+    signals.contract_end_validated.send(sender=Contract, contract=contract, by=by)
+    _refresh_structure(contract.structure_id)
+    _refresh_candidate(contract.candidate_id)
+
+
+@transaction.atomic
+def reach_term(contract: Contract) -> Contract:
+    """A fixed-term contract passed its end date without renewal nor declared end: it
+    ends at its term (the daily command), as a validated end on that date would."""
+    contract = Contract.objects.select_for_update().select_related("candidate").get(pk=contract.pk)
+    CONTRACT_WORKFLOW.apply(
+        contract, "reach_term",
+        extra={"ended_on": contract.end_date, "end_reason": EndReason.END_OF_TERM},
+    )  # fmt: skip
+    _free_after_end(contract)
+    leave(contract)
+    return contract
+
+
+def days_events(first: date, last: date, *, apply: bool) -> dict[str, int]:
+    """What the days ``first`` … ``last`` set off for contracts (the daily command).
+
+    A contract whose last day was yesterday: at term without renewal nor declared end, it
+    ends (the post is free, the person available); after a validated end, the person
+    leaves the places and the matching refreshes. A training whose planned end was
+    yesterday without completion is late. Each event belongs to one day: idempotent."""
+    days = (first - timedelta(days=1), last - timedelta(days=1))
+    at_term = Contract.objects.filter(
+        status=ContractStatus.ACTIVE, end_date__range=days
+    ).select_related("candidate")
+    left = Contract.objects.filter(
+        status=ContractStatus.ENDED, ended_on__range=days
+    ).select_related("candidate")
+    late = Training.objects.filter(end_date__range=days).filter(
+        Q(completed_on__isnull=True) | Q(completed_on__gt=F("end_date"))
+    )
+    counts = {
+        "contrats arrivés à terme sans renouvellement": at_term.count(),
+        "départs après une fin de contrat validée": left.count(),
+        "formations passées en retard": late.count(),
+    }
+    if apply:
+        for contract in list(at_term):
+            reach_term(contract)
+        for contract in left:
+            leave(contract)
+            _refresh_structure(contract.structure_id)
+            _refresh_candidate(contract.candidate_id)
+    return counts
 
 
 @transaction.atomic

@@ -62,7 +62,7 @@ def recruit(structure, national, *, start, end=None, candidate=None, **fields):
         proposal, start_date=start, end_date=end or start + timedelta(days=730),
         by=manager_of(structure), **terms,
     )  # fmt: skip
-    return contracts.validate_recruitment(contract, by=national, derogation=fields.get("d", ""))
+    return contracts.validate_recruitment(contract, by=national)
 
 
 @pytest.fixture(autouse=True)
