@@ -39,13 +39,11 @@ def _rolled_back(function):
 
 
 def _advisor():
-    from cnfs.contracts.enums import ContractStatus
     from cnfs.contracts.models import Contract
 
     contract = (
-        Contract.objects.filter(
-            status=ContractStatus.ACTIVE, candidate__user__roles__role=Role.ADVISOR
-        )
+        Contract.objects.in_post()
+        .filter(candidate__user__roles__role=Role.ADVISOR)
         .select_related("candidate__user", "structure")
         .first()
     )

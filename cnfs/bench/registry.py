@@ -84,74 +84,74 @@ def ensure_national_recruitments():
     ``BENCH_ADVISORS`` contracts (bulk inserts, once). The demo's national scale has
     structures and candidates but no contracts."""
     import random
-    from datetime import date
+    from datetime import timedelta
 
     from django.db import transaction
+    from django.utils import timezone
 
     from cnfs.candidates.models import Candidate
-    from cnfs.contracts.enums import ContractStatus, TrainingStatus
+    from cnfs.contracts.enums import ContractStatus
     from cnfs.contracts.models import Contract, Training
     from cnfs.matching.enums import ProposalStatus
     from cnfs.matching.models import Proposal
+    from cnfs.posts.models import Post
+    from cnfs.posts.services import recount_many
     from cnfs.structures.enums import StructureStatus
-    from cnfs.structures.models import Structure
 
     missing = BENCH_ADVISORS - Contract.objects.count()
     if missing <= 0:
         return
     rng = random.Random(2022)  # noqa: S311 (synthetic data, reproducible)
-    open_posts = [
-        s
-        for s in Structure.objects.filter(status=StructureStatus.VALIDATED).order_by("pk")
-        for _ in range(s.granted_posts - s.occupied_posts)
-    ]
-    rng.shuffle(open_posts)
+    free_posts = list(
+        Post.objects.free()
+        .filter(structure__status=StructureStatus.VALIDATED)
+        .select_related("structure")
+        .order_by("pk")
+    )
+    rng.shuffle(free_posts)
     candidates = list(
         Candidate.objects.filter(in_post=False, contracts__isnull=True, user__isnull=True).order_by(
             "pk"
         )[:missing]
     )
-    pairs = list(zip(open_posts, candidates, strict=False))
+    pairs = list(zip(free_posts, candidates, strict=False))
+    # In post today for two years; three in four trained, the others in training.
+    start = timezone.localdate() - timedelta(days=200)
     with transaction.atomic():
         # Recruited people leave the lists they were proposed in.
         Proposal.objects.filter(candidate__in=[c.pk for _, c in pairs]).delete()
         proposals = Proposal.objects.bulk_create(
             [
-                Proposal(candidate=c, structure=s, status=ProposalStatus.RECRUITED, distance_km=1)
-                for s, c in pairs
+                Proposal(
+                    candidate=c, structure=post.structure, status=ProposalStatus.RECRUITED,
+                    distance_km=1,
+                )
+                for post, c in pairs
             ],
             batch_size=2000,
-        )
+        )  # fmt: skip
         contracts = Contract.objects.bulk_create(
             [
                 Contract(
-                    proposal=p,
-                    candidate=p.candidate,
-                    structure=p.structure,
-                    kind="cdd",
-                    start_date=date(2021, 5, 3),
-                    end_date=date(2023, 5, 2),
-                    weekly_hours=35,
-                    gross_monthly_salary_cents=1_750_00,
+                    proposal=p, post=post, candidate=p.candidate, structure=p.structure,
+                    kind="cdd", start_date=start, end_date=start + timedelta(days=730),
+                    weekly_hours=35, gross_monthly_salary_cents=1_950_00,
                     status=ContractStatus.ACTIVE,
-                )  # fmt: skip
-                for p in proposals
+                )
+                for p, (post, _) in zip(proposals, pairs, strict=True)
             ],
             batch_size=2000,
-        )
+        )  # fmt: skip
         Training.objects.bulk_create(
             [
                 Training(
-                    contract=c,
-                    status=rng.choice(
-                        [TrainingStatus.COMPLETED] * 3 + [TrainingStatus.IN_PROGRESS]
-                    ),
+                    contract=c, start_date=start + timedelta(days=14),
+                    end_date=start + timedelta(days=240),
+                    completed_on=start + timedelta(days=120) if rng.random() < 0.75 else None,
                 )
                 for c in contracts
             ],
             batch_size=2000,
-        )
-        for structure, _ in pairs:
-            structure.occupied_posts += 1
-        Structure.objects.bulk_update({s.pk: s for s, _ in pairs}.values(), ["occupied_posts"])
+        )  # fmt: skip
+        recount_many({post.structure_id for post, _ in pairs})
         Candidate.objects.filter(pk__in=[c.pk for _, c in pairs]).update(in_post=True)
