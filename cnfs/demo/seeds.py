@@ -1,4 +1,4 @@
-"""The story of the press releases (shared/seeds), as data the demo builds."""
+"""The story of the programme's press releases (docs/domain.md §1), as data the demo builds."""
 
 DEMO_PASSWORD = "Conseiller-Numerique-2021"
 DEMO_DOMAIN = "demo.conseiller-numerique.fr"
