@@ -16,7 +16,7 @@ from cnfs.accounts.models import RoleAssignment
 from cnfs.candidates.enums import CandidateStatus
 from cnfs.candidates.models import CV_MAX_BYTES, Candidate, CandidateCount
 from cnfs.candidates.perms import can_edit_profile
-from cnfs.common import audit
+from cnfs.common import audit, pdf
 from cnfs.common.mail import send_templated_email
 
 CONFIRMATION_SALT = "cnfs.candidates.confirm"
@@ -39,17 +39,34 @@ def _require_editor(by, candidate):
         raise PermissionDenied("Seul le candidat ou l’équipe nationale modifie ce dossier.")
 
 
+CV_ERRORS = {
+    pdf.NOT_PDF: "Le CV doit être un document PDF.",
+    pdf.UNREADABLE: (
+        "Le CV n’est pas un PDF lisible : enregistrez-le de nouveau au format PDF depuis "
+        "votre traitement de texte."
+    ),
+    pdf.ENCRYPTED: "Le CV est protégé par un mot de passe : envoyez une version sans protection.",
+    pdf.ACTIVE: (
+        "Le CV contient du contenu actif (JavaScript, lancement de programme ou fichier "
+        "joint) : enregistrez-le de nouveau en PDF simple, par exemple avec « Imprimer en PDF »."
+    ),
+}
+
+
 def check_cv(upload):
-    """A real PDF (checked by its content, not its name) of at most 5 MB."""
+    """A real PDF of at most 5 MB, checked by its content (not its name): it begins with
+    ``%PDF-``, parses, and carries nothing that runs (see ``cnfs.common.pdf``)."""
     if upload.size > CV_MAX_BYTES:
         raise ValidationError(
             {"cv": f"Le CV dépasse 5 Mo ({upload.size / 1024 / 1024:.1f} Mo) : allégez-le."}
         )
     upload.seek(0)
-    head = upload.read(1024)
+    data = upload.read(CV_MAX_BYTES + 1)
     upload.seek(0)
-    if b"%PDF-" not in head:
-        raise ValidationError({"cv": "Le CV doit être un document PDF."})
+    try:
+        pdf.check_pdf(data)
+    except pdf.PdfRefused as refused:
+        raise ValidationError({"cv": CV_ERRORS[refused.reason]}, code=refused.reason) from None
 
 
 def _refresh_proposals(candidate_pk: int):
