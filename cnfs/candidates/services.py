@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from cnfs.candidates.models import CV_MAX_BYTES, Candidate, CandidateCount
 from cnfs.candidates.perms import can_edit_profile
 from cnfs.common import audit, pdf
 from cnfs.common.mail import send_templated_email
+from cnfs.common.reference import random_reference, reference_of
 
 CONFIRMATION_SALT = "cnfs.candidates.confirm"
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
@@ -27,10 +28,6 @@ PROFILE_FIELDS = ZONE_FIELDS | {
     "phone", "situation", "has_diploma", "diploma_name", "has_experience", "motivation",
     "pix_level", "pix_use", "pix_communication", "pix_creation",
 }  # fmt: skip
-DUPLICATE_EMAIL_ERROR = (
-    "Une candidature active existe déjà pour cette adresse e-mail : connectez-vous à votre "
-    "espace candidat pour la mettre à jour (ou suivez le lien de confirmation reçu par e-mail)."
-)
 
 
 def _require_editor(by, candidate):
@@ -88,25 +85,63 @@ def candidate_from_token(token: str):
     return Candidate.objects.filter(pk=pk, status=CandidateStatus.ACTIVE).first()
 
 
-@transaction.atomic
-def submit_candidate(*, cv=None, **data) -> Candidate:
+def submit_candidate(*, cv=None, **data) -> str:
+    """Record an application and e-mail the confirmation link; return its reference.
+
+    The answer is the same for an address that already has an active application: nothing
+    is recorded, that address is told by e-mail that someone tried to apply with it (with
+    the way into its space), and the reference is a random one of the same form. So the
+    form tells no one who is looking for a job."""
     candidate = Candidate(**data, consent_at=timezone.now(), cv_token=secrets.token_hex(8))
     candidate.email = candidate.email.strip().lower()
-    if Candidate.objects.filter(email=candidate.email, status=CandidateStatus.ACTIVE).exists():
-        raise ValidationError({"email": DUPLICATE_EMAIL_ERROR})
     if cv is not None:
         check_cv(cv)
-    candidate.full_clean(exclude=["cv", "user"])
-    candidate.save()
-    if cv is not None:
-        candidate.cv.save("cv.pdf", cv, save=True)
-    audit.record("candidate.apply", obj=candidate, summary="Candidature déposée")
+    # The one-application-per-address constraint is not an error to show (see above).
+    candidate.full_clean(exclude=["cv", "user"], validate_constraints=False)
+    with transaction.atomic():
+        known = _active_application(candidate.email)
+        if known is None:
+            try:
+                with transaction.atomic():
+                    candidate.save()
+            except IntegrityError:  # the same address, applying twice at the same moment
+                known = _active_application(candidate.email)
+                if known is None:
+                    raise
+        if known is not None:
+            _warn_known_address(known)
+            return random_reference()
+        if cv is not None:
+            candidate.cv.save("cv.pdf", cv, save=True)
+        audit.record("candidate.apply", obj=candidate, summary="Candidature déposée")
+        send_templated_email(
+            candidate.email,
+            "candidates/email/confirm.txt",
+            {"candidate": candidate, "link": confirmation_link(candidate)},
+        )
+    return reference_of("candidate", candidate.pk)
+
+
+def _active_application(email: str):
+    return Candidate.objects.filter(email=email, status=CandidateStatus.ACTIVE).first()
+
+
+def _warn_known_address(known: Candidate):
+    """Tell the address's owner, who alone reads it, what the form did not say."""
+    audit.record(
+        "candidate.apply_again", obj=known,
+        summary="Nouvelle candidature demandée avec l’adresse d’une candidature active : "
+        "rien n’est enregistré, l’adresse est prévenue par e-mail",
+    )  # fmt: skip
     send_templated_email(
-        candidate.email,
-        "candidates/email/confirm.txt",
-        {"candidate": candidate, "link": confirmation_link(candidate)},
+        known.email,
+        "candidates/email/known_address.txt",
+        {
+            "confirm_link": None if known.email_confirmed_at else confirmation_link(known),
+            "login_link": settings.SITE_URL + reverse("accounts:login"),
+            "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
+        },
     )
-    return candidate
 
 
 @transaction.atomic

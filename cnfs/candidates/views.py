@@ -39,12 +39,14 @@ def _crumbs(current, links=()):
 def apply(request):
     form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        data = form.application_data()
         try:
-            candidate = services.submit_candidate(**form.application_data())
+            services.submit_candidate(**data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            request.session[APPLIED_EMAIL_KEY] = candidate.email
+            # The same page whether the address was new or known (see submit_candidate).
+            request.session[APPLIED_EMAIL_KEY] = data["email"].strip().lower()
             return redirect("candidates:apply_sent")
     if form.errors:
         form.set_autofocus_on_first_error()
