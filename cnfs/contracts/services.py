@@ -109,7 +109,7 @@ def request_recruitment(
     PROPOSAL_WORKFLOW.apply(proposal, "request_recruitment", by=by)
     audit.record(
         "contract.request", by=by, obj=structure,
-        summary=f"Recrutement demandé : {candidate} ({contract.get_kind_display()})",
+        summary=f"Recrutement demandé : candidat n° {candidate.pk} ({contract.get_kind_display()})",
     )  # fmt: skip
     return contract
 
@@ -154,7 +154,8 @@ def validate_recruitment(contract: Contract, *, by) -> Contract:
     )  # fmt: skip
     audit.record(
         "contract.validate", by=by, obj=contract.structure,
-        summary=f"Recrutement validé : {candidate}, en poste le {contract.start_date:%d/%m/%Y}",
+        summary=f"Recrutement validé : candidat n° {candidate.pk}, "
+        f"en poste le {contract.start_date:%d/%m/%Y}",
     )  # fmt: skip
     if candidate.email:
         send_templated_email(
@@ -194,7 +195,7 @@ def reject_recruitment(contract: Contract, *, reason: str, by) -> Contract:
     PROPOSAL_WORKFLOW.apply(contract.proposal, "back_to_shortlist", by=by, reason=reason)
     audit.record(
         "contract.reject", by=by, obj=contract.structure,
-        summary=f"Recrutement refusé : {contract.candidate} — {reason}",
+        summary=f"Recrutement refusé : candidat n° {contract.candidate_id} — {reason}",
     )  # fmt: skip
     contract.refresh_from_db()
     return contract
@@ -244,7 +245,7 @@ def end_contract(contract: Contract, *, ended_on: date, reason: str, by) -> Cont
         end_post_funding_at_contract_end(funding, end_date=ended_on, by=by)
     audit.record(
         "contract.end", by=by, obj=contract.structure,
-        summary=f"Fin de contrat de {contract.candidate} le {ended_on:%d/%m/%Y} "
+        summary=f"Fin de contrat du candidat n° {contract.candidate_id} le {ended_on:%d/%m/%Y} "
         f"({EndReason(reason).label})",
     )  # fmt: skip
     _refresh_structure(contract.structure_id)
@@ -283,7 +284,7 @@ def renew_contract(
     )  # fmt: skip
     audit.record(
         "contract.renew", by=by, obj=contract.structure,
-        summary=f"Contrat de {contract.candidate} renouvelé du {start:%d/%m/%Y}",
+        summary=f"Contrat du candidat n° {contract.candidate_id} renouvelé du {start:%d/%m/%Y}",
     )  # fmt: skip
     return renewed
 
@@ -322,7 +323,8 @@ def record_training(
     training.save()
     audit.record(
         "training.update", by=by, obj=training.contract.structure,
-        summary=f"Formation de {training.contract.candidate} : {training.get_status_display()}",
+        summary=f"Formation du candidat n° {training.contract.candidate_id} : "
+        f"{training.get_status_display()}",
     )  # fmt: skip
     return training
 
