@@ -37,6 +37,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where to report a vulnerability (/.well-known/security.txt): a mailto: or https: URI.
+SECURITY_CONTACT = os.environ.get(
+    "SECURITY_CONTACT", "mailto:securite@conseiller-numerique.gouv.fr"
+)
 
 INSTALLED_APPS = [
     "cnfs.admin_site.CnfsAdminConfig",

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cnfs.api.urls import api
-from cnfs.web.views import healthz
+from cnfs.web.views import healthz, security_txt
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
     path("", include("cnfs.web.urls")),
     path("compte/", include("cnfs.accounts.urls")),
     path("", include("cnfs.territories.urls")),

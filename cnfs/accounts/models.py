@@ -45,6 +45,11 @@ class User(AbstractBaseUser):
     def __str__(self):
         return self.full_name or self.email
 
+    @property
+    def audit_label(self) -> str:
+        """How the append-only journal names a person: erasure leaves no name behind."""
+        return f"Utilisateur n° {self.pk}"
+
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)

@@ -33,7 +33,7 @@ from django.core.exceptions import ValidationError
 
 from cnfs.activity import services
 from cnfs.activity.enums import AgeBracket, Body, Channel, Duration, Kind, Status
-from cnfs.common.csvfile import NO, YES, FileTooBig, open_csv
+from cnfs.common.csvfile import NO, YES, FileRefused, open_csv
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_BYTES_LABEL = "2 Mo"
@@ -168,7 +168,7 @@ def _messages(error: ValidationError) -> list[str]:
 def _read(file) -> tuple[list[tuple[int, dict]], list[str]]:
     try:
         reader, _ = open_csv(file, max_bytes=MAX_BYTES, max_label=MAX_BYTES_LABEL)
-    except FileTooBig as error:
+    except FileRefused as error:
         return [], [str(error)]
     header = [cell.strip().lower() for cell in next(reader, [])]
     if not any(header):

@@ -17,11 +17,38 @@ AUTH_ERRORS = {
 }
 
 
+# The rate-limited operations (those that may answer 429) say where the caller stands on
+# every answer, and when to come back on a 429 (see cnfs.partners.auth).
+RATE_LIMIT_HEADERS = {
+    "RateLimit-Limit": "Nombre d’appels permis dans la fenêtre en cours",
+    "RateLimit-Remaining": "Appels restants dans la fenêtre en cours",
+    "RateLimit-Reset": "Secondes avant la fin de la fenêtre en cours",
+}
+RETRY_AFTER = {"Retry-After": "Secondes à attendre avant de rappeler"}
+
+
+def _headers(descriptions: dict) -> dict:
+    return {
+        name: {"description": text, "schema": {"type": "integer", "minimum": 0}}
+        for name, text in descriptions.items()
+    }
+
+
 def _ref(schema) -> dict:
     return {"$ref": f"#/components/schemas/{schema.__name__}"}
 
 
 class Api(NinjaAPI):
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        usage = getattr(request, "rate_limit", None)
+        if usage is not None:
+            for name, value in usage.headers().items():
+                response[name] = value
+        return response
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
@@ -53,4 +80,9 @@ class Api(NinjaAPI):
                             "content": {"application/json": {"schema": _ref(model)}},
                         },
                     )
+                if "429" in map(str, responses):  # ninja's own keys are integers
+                    for status, response in responses.items():
+                        too_many = str(status) == "429"
+                        headers = RATE_LIMIT_HEADERS | (RETRY_AFTER if too_many else {})
+                        response.setdefault("headers", {}).update(_headers(headers))
         return schema

@@ -79,7 +79,10 @@ class CandidateApplicationIn(Schema):
 
 
 class CandidateApplicationOut(Schema):
-    id: int = Field(description="Identifiant de la candidature")
+    reference: str = Field(
+        description="Référence de la demande, à rappeler à l’équipe nationale (opaque)",
+        examples=["3f9c0a7b12d4e5f60718"],
+    )
 
 
 @router.post(
@@ -94,11 +97,12 @@ def submit_application(request, payload: CandidateApplicationIn):
     Le CV (PDF) ne se dépose pas par l’API : le candidat l’ajoute par le formulaire du site
     ou depuis son espace. Le candidat est disponible dès le dépôt ; il le change dans son
     espace. Un e-mail de confirmation part au candidat : il n’est proposé aux structures
-    qu’une fois son adresse confirmée. Une candidature active existe déjà pour cette
-    adresse : refus. Erreurs : 422, un message en français par champ refusé."""
+    qu’une fois son adresse confirmée. La réponse est la même quand une candidature active
+    existe déjà pour cette adresse : rien n’est alors enregistré et l’adresse reçoit un
+    e-mail qui le lui dit. Erreurs : 422, un message en français par champ refusé."""
     form = ApplicationForm(data=payload.model_dump())
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     # No CSRF check here, so the application is never attributed to a session's user.
-    candidate = services.submit_candidate(**form.application_data())
-    return Status(201, candidate)
+    reference = services.submit_candidate(**form.application_data())
+    return Status(201, {"reference": reference})

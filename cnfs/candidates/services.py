@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +16,11 @@ from cnfs.accounts.models import RoleAssignment
 from cnfs.candidates.enums import CandidateStatus
 from cnfs.candidates.models import CV_MAX_BYTES, Candidate, CandidateCount
 from cnfs.candidates.perms import can_edit_profile
-from cnfs.common import audit
+from cnfs.common import audit, pdf
 from cnfs.common.mail import send_templated_email
 from cnfs.matching.enums import ProposalStatus
 from cnfs.matching.tasks import refill_after_commit
+from cnfs.common.reference import random_reference, reference_of
 
 CONFIRMATION_SALT = "cnfs.candidates.confirm"
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
@@ -29,10 +30,6 @@ PROFILE_FIELDS = ZONE_FIELDS | {
     "phone", "situation", "has_diploma", "diploma_name", "has_experience", "motivation",
     "pix_level", "pix_use", "pix_communication", "pix_creation",
 }  # fmt: skip
-DUPLICATE_EMAIL_ERROR = (
-    "Une candidature active existe déjà pour cette adresse e-mail : connectez-vous à votre "
-    "espace candidat pour la mettre à jour (ou suivez le lien de confirmation reçu par e-mail)."
-)
 
 
 def _require_editor(by, candidate):
@@ -41,17 +38,34 @@ def _require_editor(by, candidate):
         raise PermissionDenied("Seul le candidat ou l’équipe nationale modifie ce dossier.")
 
 
+CV_ERRORS = {
+    pdf.NOT_PDF: "Le CV doit être un document PDF.",
+    pdf.UNREADABLE: (
+        "Le CV n’est pas un PDF lisible : enregistrez-le de nouveau au format PDF depuis "
+        "votre traitement de texte."
+    ),
+    pdf.ENCRYPTED: "Le CV est protégé par un mot de passe : envoyez une version sans protection.",
+    pdf.ACTIVE: (
+        "Le CV contient du contenu actif (JavaScript, lancement de programme ou fichier "
+        "joint) : enregistrez-le de nouveau en PDF simple, par exemple avec « Imprimer en PDF »."
+    ),
+}
+
+
 def check_cv(upload):
-    """A real PDF (checked by its content, not its name) of at most 5 MB."""
+    """A real PDF of at most 5 MB, checked by its content (not its name): it begins with
+    ``%PDF-``, parses, and carries nothing that runs (see ``cnfs.common.pdf``)."""
     if upload.size > CV_MAX_BYTES:
         raise ValidationError(
             {"cv": f"Le CV dépasse 5 Mo ({upload.size / 1024 / 1024:.1f} Mo) : allégez-le."}
         )
     upload.seek(0)
-    head = upload.read(1024)
+    data = upload.read(CV_MAX_BYTES + 1)
     upload.seek(0)
-    if b"%PDF-" not in head:
-        raise ValidationError({"cv": "Le CV doit être un document PDF."})
+    try:
+        pdf.check_pdf(data)
+    except pdf.PdfRefused as refused:
+        raise ValidationError({"cv": CV_ERRORS[refused.reason]}, code=refused.reason) from None
 
 
 def _refresh_proposals(candidate_pk: int):
@@ -73,25 +87,63 @@ def candidate_from_token(token: str):
     return Candidate.objects.filter(pk=pk, status=CandidateStatus.ACTIVE).first()
 
 
-@transaction.atomic
-def submit_candidate(*, cv=None, **data) -> Candidate:
+def submit_candidate(*, cv=None, **data) -> str:
+    """Record an application and e-mail the confirmation link; return its reference.
+
+    The answer is the same for an address that already has an active application: nothing
+    is recorded, that address is told by e-mail that someone tried to apply with it (with
+    the way into its space), and the reference is a random one of the same form. So the
+    form tells no one who is looking for a job."""
     candidate = Candidate(**data, consent_at=timezone.now(), cv_token=secrets.token_hex(8))
     candidate.email = candidate.email.strip().lower()
-    if Candidate.objects.filter(email=candidate.email, status=CandidateStatus.ACTIVE).exists():
-        raise ValidationError({"email": DUPLICATE_EMAIL_ERROR})
     if cv is not None:
         check_cv(cv)
-    candidate.full_clean(exclude=["cv", "user"])
-    candidate.save()
-    if cv is not None:
-        candidate.cv.save("cv.pdf", cv, save=True)
-    audit.record("candidate.apply", obj=candidate, summary="Candidature déposée")
+    # The one-application-per-address constraint is not an error to show (see above).
+    candidate.full_clean(exclude=["cv", "user"], validate_constraints=False)
+    with transaction.atomic():
+        known = _active_application(candidate.email)
+        if known is None:
+            try:
+                with transaction.atomic():
+                    candidate.save()
+            except IntegrityError:  # the same address, applying twice at the same moment
+                known = _active_application(candidate.email)
+                if known is None:
+                    raise
+        if known is not None:
+            _warn_known_address(known)
+            return random_reference()
+        if cv is not None:
+            candidate.cv.save("cv.pdf", cv, save=True)
+        audit.record("candidate.apply", obj=candidate, summary="Candidature déposée")
+        send_templated_email(
+            candidate.email,
+            "candidates/email/confirm.txt",
+            {"candidate": candidate, "link": confirmation_link(candidate)},
+        )
+    return reference_of("candidate", candidate.pk)
+
+
+def _active_application(email: str):
+    return Candidate.objects.filter(email=email, status=CandidateStatus.ACTIVE).first()
+
+
+def _warn_known_address(known: Candidate):
+    """Tell the address's owner, who alone reads it, what the form did not say."""
+    audit.record(
+        "candidate.apply_again", obj=known,
+        summary="Nouvelle candidature demandée avec l’adresse d’une candidature active : "
+        "rien n’est enregistré, l’adresse est prévenue par e-mail",
+    )  # fmt: skip
     send_templated_email(
-        candidate.email,
-        "candidates/email/confirm.txt",
-        {"candidate": candidate, "link": confirmation_link(candidate)},
+        known.email,
+        "candidates/email/known_address.txt",
+        {
+            "confirm_link": None if known.email_confirmed_at else confirmation_link(known),
+            "login_link": settings.SITE_URL + reverse("accounts:login"),
+            "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
+        },
     )
-    return candidate
 
 
 @transaction.atomic

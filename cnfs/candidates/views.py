@@ -39,12 +39,14 @@ def _crumbs(current, links=()):
 def apply(request):
     form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        data = form.application_data()
         try:
-            candidate = services.submit_candidate(**form.application_data())
+            services.submit_candidate(**data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            request.session[APPLIED_EMAIL_KEY] = candidate.email
+            # The same page whether the address was new or known (see submit_candidate).
+            request.session[APPLIED_EMAIL_KEY] = data["email"].strip().lower()
             return redirect("candidates:apply_sent")
     if form.errors:
         form.set_autofocus_on_first_error()
@@ -236,7 +238,8 @@ def deleted(request):
 
 @never_cache
 def cv(request, pk):
-    """The CV, from private storage, to whom may see it; anyone else learns nothing."""
+    """The CV, from private storage, to whom may see it (as a download); anyone else learns
+    nothing."""
     candidate = get_object_or_404(Candidate.objects.exclude(cv=""), pk=pk)
     if not can_see_cv(request.user, candidate):
         raise Http404("CV introuvable.")
@@ -249,6 +252,9 @@ def cv(request, pk):
         content_type="application/pdf",
         filename=f"CV-{candidate.pk}.pdf",
     )
-    response["Content-Disposition"] = f'inline; filename="CV-{candidate.pk}.pdf"'
+    # Downloaded, never shown in the site's origin; a browser that renders it anyway gives it
+    # no script and no access to the site (sandbox).
+    response["Content-Disposition"] = f'attachment; filename="CV-{candidate.pk}.pdf"'
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["X-Content-Type-Options"] = "nosniff"
     return response

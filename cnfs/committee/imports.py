@@ -13,7 +13,7 @@ from django.db import transaction
 
 from cnfs.committee import services
 from cnfs.committee.enums import Decision
-from cnfs.common.csvfile import NO, YES, FileTooBig, open_csv
+from cnfs.common.csvfile import NO, YES, FileRefused, open_csv
 from cnfs.funding.rates import NoRateError
 from cnfs.structures.enums import RequestKind
 from cnfs.structures.perms import can_decide
@@ -88,7 +88,7 @@ def _read(file) -> tuple[list[tuple[int, dict]], list[str]]:
     """The rows of the file as (line number, {column: value}), or the errors of its form."""
     try:
         reader, delimiter = open_csv(file, max_bytes=MAX_BYTES, max_label=MAX_BYTES_LABEL)
-    except FileTooBig as error:
+    except FileRefused as error:
         return [], [str(error)]
     header = next(reader, None)
     if not header or not any(cell.strip() for cell in header):

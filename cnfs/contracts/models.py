@@ -212,6 +212,10 @@ class Contract(models.Model):
         return f"{self.get_kind_display()} — {self.candidate} chez {self.structure}"
 
     @property
+    def audit_label(self) -> str:
+        return f"{self.get_kind_display()} — candidat n° {self.candidate_id} chez {self.structure}"
+
+    @property
     def is_open_ended(self) -> bool:
         return self.kind in (ContractKind.CDI, ContractKind.SECONDMENT)
 
@@ -343,6 +347,10 @@ class Training(models.Model):
 
     def get_status_display(self) -> str:
         return TrainingStatus(self.status).label
+
+    @property
+    def audit_label(self) -> str:
+        return f"Formation du candidat n° {self.contract.candidate_id}"
 
     @property
     def operational(self) -> bool:

@@ -330,7 +330,10 @@ class PartnerStructureOut(StructureBase):
     posts_granted: int
     label_france_services: bool
     label_aidants_connect: bool
-    contact: PartnerContactOut = Field(description="Personne à contacter (donnée personnelle)")
+    contact: PartnerContactOut | None = Field(
+        description="Personne à contacter (donnée personnelle) : structures validées seulement, "
+        "null pour une candidature en cours, refusée ou abandonnée"
+    )
 
     @staticmethod
     def resolve_region(obj):
@@ -342,6 +345,8 @@ class PartnerStructureOut(StructureBase):
 
     @staticmethod
     def resolve_contact(obj):
+        if obj.status != StructureStatus.VALIDATED:
+            return None  # an application is not yet a partner's business
         return {
             "first_name": obj.contact_first_name,
             "last_name": obj.contact_last_name,

@@ -3,8 +3,10 @@
 A partner sends its key in the ``X-Api-Key`` header. Public data (places, territory
 figures, statistics) is also served without a key, at a lower rate; a key presented must be
 valid, active and hold the endpoint's scope. Rate limits are fixed windows counted in the
-Django cache: per key, or per IP address for anonymous calls (behind a reverse proxy, set
-``NINJA_NUM_PROXIES`` so the client's address is read from ``X-Forwarded-For``).
+database, so that every server shares them: per key, or per IP address for anonymous calls
+(behind a reverse proxy, set ``NINJA_NUM_PROXIES`` so the client's address is read from
+``X-Forwarded-For``). Each answer says where the caller stands (``RateLimit-Limit``,
+``RateLimit-Remaining``, ``RateLimit-Reset``); a 429 adds ``Retry-After``.
 """
 
 import math
@@ -13,14 +15,14 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from ninja.errors import HttpError, Throttled
 from ninja.security import APIKeyHeader
 from ninja.throttling import BaseThrottle
 
 from cnfs.partners import services
-from cnfs.partners.models import ApiKey
+from cnfs.partners.models import ApiKey, RateCounter
 
 HEADER = "X-Api-Key"
 # (requests, seconds) per window; override with the setting PARTNERS_API_RATE_LIMITS.
@@ -81,10 +83,70 @@ class PartnerKey(APIKeyHeader):
         return Caller(api_key)
 
 
+@dataclass(frozen=True)
+class Usage:
+    """Where a caller stands in the current window (for the RateLimit-* headers)."""
+
+    limit: int
+    calls: int
+    reset: int  # seconds until the window ends
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.calls)
+
+    @property
+    def allowed(self) -> bool:
+        return self.calls <= self.limit
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+        }
+
+
+# Plain SQL for what the ORM cannot say in one statement (RETURNING, ON CONFLICT); the
+# names are those of the RateCounter model ("window" is quoted: a reserved word).
+INCREMENT = (
+    'UPDATE "partners_ratecounter" SET "calls" = "calls" + 1 '
+    'WHERE "caller" = %s AND "window" = %s RETURNING "calls"'
+)
+# The first call of a window: insert, unless another server just did (then add to it).
+INSERT = (
+    'INSERT INTO "partners_ratecounter" ("caller", "window", "calls", "expires_at") '
+    "VALUES (%s, %s, 1, %s) "
+    'ON CONFLICT ("caller", "window") DO UPDATE '
+    'SET "calls" = "partners_ratecounter"."calls" + 1 RETURNING "calls"'
+)
+
+
+clock = time.time  # tests replace it to freeze the window
+
+
+def count_call(caller: str, *, limit: int, period: int, now: float | None = None) -> Usage:
+    """Count one call of ``caller`` in the current window of ``period`` seconds, atomically:
+    one row per caller and window, ``UPDATE … SET calls = calls + 1`` (the row lock makes
+    simultaneous calls wait for each other), with a conditional insert for the window's
+    first call. SQLite (3.35+) and PostgreSQL alike."""
+    now = clock() if now is None else now
+    window = int(now // period) * period
+    with connection.cursor() as cursor:
+        cursor.execute(INCREMENT, [caller, window])
+        row = cursor.fetchone()
+        if row is None:
+            # Once per caller and window: forget the windows that are over.
+            RateCounter.objects.filter(expires_at__lte=int(now)).delete()
+            cursor.execute(INSERT, [caller, window, window + period])
+            row = cursor.fetchone()
+    return Usage(limit=limit, calls=row[0], reset=max(1, math.ceil(window + period - now)))
+
+
 class RateLimit(BaseThrottle):
-    """Fixed windows counted in the cache: ``limit`` calls per ``period`` seconds, for each
-    key or each anonymous address. Ninja answers 429 with ``Retry-After`` (the end of the
-    window)."""
+    """Fixed windows counted in the database: ``limit`` calls per ``period`` seconds, for
+    each key or each anonymous address. The caller's usage is kept on the request for the
+    RateLimit-* headers (cnfs.api.base); ninja answers 429 with ``Retry-After``."""
 
     def __init__(self):
         self._local = threading.local()  # one instance serves every thread
@@ -93,17 +155,10 @@ class RateLimit(BaseThrottle):
         caller = getattr(request, "auth", None) or Caller()
         limit, period = rate_limits()[caller.tier]
         ident = f"key:{caller.key.pk}" if caller.key else f"ip:{self.get_ident(request)}"
-        now = time.time()
-        window = int(now // period)
-        cache_key = f"partners:rate:{ident}:{period}:{window}"
-        cache.add(cache_key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=period + 1)
-            count = 1
-        self._local.wait = period - now % period
-        return count <= limit
+        usage = count_call(f"{ident[:80]}:{period}", limit=limit, period=period)
+        request.rate_limit = usage
+        self._local.wait = usage.reset
+        return usage.allowed
 
     def wait(self) -> float:
         return self._local.wait

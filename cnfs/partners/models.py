@@ -63,3 +63,22 @@ class ApiKey(models.Model):
         parts = [f"départements {', '.join(self.departements)}"] if self.departements else []
         parts += [f"régions {', '.join(self.regions)}"] if self.regions else []
         return " ; ".join(parts)
+
+
+class RateCounter(models.Model):
+    """Calls of one caller (a key, or an anonymous address) in one fixed window: shared by
+    every server, counted by one ``UPDATE … SET calls = calls + 1`` (see partners.auth)."""
+
+    caller = models.CharField("appelant", max_length=100)
+    window = models.BigIntegerField("fenêtre (début, en secondes depuis 1970)")
+    calls = models.PositiveIntegerField("appels", default=0)
+    expires_at = models.BigIntegerField("fin de la fenêtre", db_index=True)
+
+    class Meta:
+        verbose_name = "compteur d’appels à l’API partenaires"
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "window"], name="one_counter_per_window")
+        ]
+
+    def __str__(self):
+        return f"{self.caller} : {self.calls} appel(s)"

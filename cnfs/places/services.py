@@ -290,7 +290,10 @@ def attach_advisor(place: Place, advisor, *, by) -> PlaceAdvisor:
     link, created = PlaceAdvisor.objects.get_or_create(place=place, advisor=advisor)
     if created:
         audit.record(
-            "place.attach", by=by, obj=place, summary=f"{advisor} travaille à {place.name}"
+            "place.attach",
+            by=by,
+            obj=place,
+            summary=f"Utilisateur n° {advisor.pk} travaille à {place.name}",
         )
     return link
 
@@ -304,7 +307,7 @@ def detach_advisor(place: Place, advisor, *, by):
     if PlaceAdvisor.objects.filter(place=place, advisor=advisor).delete()[0]:
         audit.record(
             "place.detach", by=by, obj=place,
-            summary=f"{advisor} ne travaille plus à {place.name}",
+            summary=f"Utilisateur n° {advisor.pk} ne travaille plus à {place.name}",
         )  # fmt: skip
 
 
@@ -329,5 +332,8 @@ def set_main_place(advisor, place: Place | None, *, by):
     if place is not None:
         links.filter(place=place).update(main=True)
         audit.record(
-            "place.main", by=by, obj=place, summary=f"Lieu principal de {advisor} : {place.name}"
+            "place.main",
+            by=by,
+            obj=place,
+            summary=f"Lieu principal de l’utilisateur n° {advisor.pk} : {place.name}",
         )

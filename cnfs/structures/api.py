@@ -17,6 +17,7 @@ from cnfs.api.pagination import Pagination
 from cnfs.committee.api import AgendaItemBase
 from cnfs.committee.enums import SessionStatus
 from cnfs.committee.models import AgendaItem
+from cnfs.common.reference import reference_of
 from cnfs.structures import services
 from cnfs.structures.enums import COMMITMENTS, LegalType, StructureStatus
 from cnfs.structures.forms import MAX_POSTS_PER_REQUEST, ApplicationForm
@@ -98,9 +99,16 @@ class ApplicationIn(Schema):
 
 
 class ApplicationOut(Schema):
-    id: int = Field(description="Identifiant de la structure")
+    reference: str = Field(
+        description="Référence de la candidature, à rappeler à l’équipe nationale (opaque)",
+        examples=["3f9c0a7b12d4e5f60718"],
+    )
     status: StructureStatus
     status_label: str
+
+    @staticmethod
+    def resolve_reference(obj):
+        return reference_of("structure", obj.pk)
 
     @staticmethod
     def resolve_status_label(obj):

@@ -1,7 +1,12 @@
+from datetime import UTC, timedelta
+
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 
 
@@ -85,6 +90,22 @@ def bad_request(request, exception=None):
     return _error(
         request, 400, "Requête incorrecte", "Le navigateur a envoyé une requête illisible."
     )
+
+
+SECURITY_TXT_VALIDITY = timedelta(days=180)
+
+
+def security_txt(request):
+    """RFC 9116: whom to tell of a vulnerability. ``Expires`` is computed at each request,
+    less than a year ahead as the RFC advises, so the file never goes stale."""
+    expires = (timezone.now() + SECURITY_TXT_VALIDITY).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: fr, en",
+        f"Canonical: {settings.SITE_URL}{reverse('security_txt')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def healthz(request):

@@ -90,3 +90,14 @@ def test_import_page(client, advisor):
 def test_import_page_is_for_advisors(client, manager):
     client.force_login(manager)
     assert client.get(reverse("activity:import")).status_code == 403
+
+
+def test_a_nul_byte_is_refused_at_the_field_and_nothing_is_imported(client, advisor):
+    # PostgreSQL stores no NUL in a text column: the file is refused before any row is read.
+    client.force_login(advisor)
+    rows = [GOOD[0], GOOD[1].replace("r2", "r\x002")]
+    upload = SimpleUploadedFile("cra.csv", csv_file(advisor, *rows).getvalue())
+    response = client.post(reverse("activity:import"), {"file": upload})
+    assert response.status_code == 200
+    assert "Le fichier contient un caractère nul" in response.content.decode()
+    assert not Report.objects.exists() and not AdvisorDay.objects.exists()

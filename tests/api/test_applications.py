@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client
 
+from cnfs.common.reference import reference_of
 from cnfs.structures.enums import COMMITMENTS, RequestKind, StructureStatus
 from cnfs.structures.models import Structure
 from tests import factories
@@ -50,7 +51,7 @@ def test_application_is_recorded_and_confirmation_sent(
     assert response.status_code == 201
     structure = Structure.objects.get()
     assert response.json() == {
-        "id": structure.pk,
+        "reference": reference_of("structure", structure.pk),
         "status": "submitted",
         "status_label": "Candidature déposée",
     }
@@ -154,6 +155,16 @@ def test_same_siret_is_accepted_and_flagged_as_possible_duplicate(
     client, application, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first = post(client, application).json()["id"]
-        second = post(client, application).json()["id"]
-    assert Structure.objects.get(pk=second).possible_duplicate_of_id == first
+        first = post(client, application).json()["reference"]
+        second = post(client, application).json()["reference"]
+    older, newer = Structure.objects.order_by("pk")
+    assert first != second and newer.possible_duplicate_of == older
+
+
+def test_the_reference_is_opaque_not_the_sequential_id(client, application):
+    first = post(client, application).json()["reference"]
+    second = post(client, application).json()["reference"]
+    pks = [str(pk) for pk in Structure.objects.order_by("pk").values_list("pk", flat=True)]
+    assert len(first) == len(second) == 20 and first != second
+    assert first not in pks and second not in pks
+    assert int(first, 16) and int(second, 16)  # hexadecimal, no readable number inside

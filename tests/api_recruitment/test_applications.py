@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from cnfs.candidates.models import Candidate
+from cnfs.common.reference import reference_of
 from tests import factories
 from tests.api.utils import field_errors
 
@@ -47,7 +48,7 @@ def test_application_is_recorded_and_confirmation_sent(
 
     assert response.status_code == 201, response.content
     candidate = Candidate.objects.get()
-    assert response.json() == {"id": candidate.pk}
+    assert response.json() == {"reference": reference_of("candidate", candidate.pk)}
     assert candidate.email == "sam.carpentier@exemple.fr"
     assert candidate.phone == "+33612345678"
     assert candidate.commune_id == "39198"
@@ -121,14 +122,19 @@ def test_a_diploma_needs_its_name(client, application):
     assert field_errors(response) == {"diploma_name": "Indiquez l’intitulé de votre diplôme."}
 
 
-def test_a_second_active_application_with_the_same_email_is_refused(
-    client, application, django_capture_on_commit_callbacks
+def test_a_known_address_gets_the_same_answer_and_an_e_mail_instead(
+    client, application, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        post(client, application)
-    response = post(client, {**application, "email": "sam.carpentier@EXEMPLE.fr"})
+        first = post(client, application)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = post(client, {**application, "email": "sam.carpentier@EXEMPLE.fr"})
 
-    assert field_errors(response)["email"].startswith(
-        "Une candidature active existe déjà pour cette adresse e-mail"
-    )
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert list(first.json()) == list(again.json()) == ["reference"]
+    assert len(again.json()["reference"]) == len(first.json()["reference"])
+    assert again.json()["reference"] != first.json()["reference"]
     assert Candidate.objects.count() == 1
+    warning = mailoutbox[-1]
+    assert warning.to == ["sam.carpentier@exemple.fr"]
+    assert "aucune nouvelle candidature n’a été enregistrée" in warning.body

@@ -114,13 +114,51 @@ def test_unknown_commune_is_refused(client, application_data):
     assert not Candidate.objects.exists()
 
 
-def test_an_email_with_an_active_application_is_refused_at_the_email_field(
-    client, application_data, dole
+def answer(client, data):
+    """What the applicant sees: the redirect, then the page it leads to."""
+    response = client.post(APPLY_URL, data)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    return response["Location"], re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+def test_a_known_address_sees_the_same_answer_as_a_new_one(
+    client, application_data, dole, django_capture_on_commit_callbacks
 ):
-    factories.CandidateFactory(email="lea.girard@exemple.fr", commune=dole)
-    response = client.post(APPLY_URL, application_data)
-    assert response.status_code == 200
-    assert "Une candidature active existe déjà" in errors_of(response, "email")[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        new = answer(client, application_data)
+    with django_capture_on_commit_callbacks(execute=True):
+        known = answer(client, {**application_data, "first_name": "Autre"})
+    assert new == known
+    assert Candidate.objects.get().first_name == "Léa"
+
+
+def test_a_known_unconfirmed_address_gets_the_confirmation_link_again(
+    client, application_data, dole, django_capture_on_commit_callbacks
+):
+    existing = factories.CandidateFactory(
+        email="lea.girard@exemple.fr", commune=dole, email_confirmed_at=None
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(client, application_data)
+    (warning,) = mail.outbox
+    assert warning.to == ["lea.girard@exemple.fr"]
+    assert "aucune nouvelle candidature n’a été enregistrée" in warning.body
+    assert link_path(warning.body).startswith("/candidats/confirmer/")
+    assert "/compte/connexion/" not in warning.body
+    assert Candidate.objects.get() == existing
+
+
+def test_a_known_confirmed_address_is_told_how_to_log_in_or_reset_the_password(
+    client, application_data, candidate, django_capture_on_commit_callbacks
+):
+    application_data["email"] = candidate.email.upper()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(client, application_data)
+    (warning,) = mail.outbox
+    assert warning.to == [candidate.email]
+    assert "/compte/connexion/" in warning.body and "/compte/mot-de-passe/" in warning.body
+    assert "/candidats/confirmer/" not in warning.body
     assert Candidate.objects.count() == 1
 
 

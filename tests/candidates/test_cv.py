@@ -30,7 +30,8 @@ def manager_with(candidate, status):
 def assert_serves_the_pdf(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("inline")
+    assert response["Content-Disposition"].startswith('attachment; filename="CV-')
+    assert "sandbox" in response["Content-Security-Policy"].split(";")[0]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PDF
 

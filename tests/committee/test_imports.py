@@ -234,6 +234,17 @@ class TestImportPage:
         assert "ligne 3 : nombre de postes « deux » non numérique." in page
         assert decisions(items) == UNDECIDED
 
+    def test_a_nul_byte_is_refused_and_changes_nothing(self, client, national, session, items):
+        # PostgreSQL stores no NUL in a text column: the file is refused before any row is read.
+        client.force_login(national)
+        lines = valid_lines(items)
+        lines[0] = lines[0].replace("Territoire rural", "Territoire\x00rural")
+        entries = AuditEntry.objects.count()
+        response = self.upload(client, session, csv_file(*lines).getvalue())
+        assert response.status_code == 200
+        assert "Le fichier contient un caractère nul" in response.content.decode()
+        assert decisions(items) == UNDECIDED and AuditEntry.objects.count() == entries
+
     def test_an_oversize_upload_is_refused(self, client, national, session, items):
         client.force_login(national)
         response = self.upload(client, session, HEADER.encode() + b" " * MAX_BYTES)

@@ -1,17 +1,17 @@
 import pytest
-from django.core.cache import cache
 
 from cnfs.accounts.enums import Role
-from cnfs.partners import services
+from cnfs.partners import auth, services
 from cnfs.partners.models import ApiKey
 from tests import factories
 
+# 20 s into a minute: every call of a test falls in the same rate-limit window.
+NOW = 1_700_000_000.0
+
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
+def _frozen_rate_limit_window(monkeypatch):
+    monkeypatch.setattr(auth, "clock", lambda: NOW)
 
 
 @pytest.fixture

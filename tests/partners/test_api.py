@@ -168,16 +168,18 @@ def test_the_places_list_runs_a_constant_number_of_queries(
     _, clear_key = make_key(Scope.PLACES)
     host = factories.StructureFactory(name="ECLA", commune=dole)
     make_place(dole, shown=True, structure=host)
-    # key lookup, key use, count, page, public advisors
-    with django_assert_num_queries(5):
+    # key lookup, key use, rate counter (the window's first call: also the expired
+    # counters deleted and the counter inserted), count, page, public advisors
+    with django_assert_num_queries(8):
         assert get(client, PLACES, clear_key).status_code == 200
     for n in range(12):
         host = factories.StructureFactory(commune=dole if n % 2 else besancon)
         make_place(host.commune, advisors=3, shown=True, name=f"Lieu {n}", structure=host)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = get(client, PLACES, clear_key, bbox="-5,41,10,51")
     assert response.json()["count"] == 13
-    with django_assert_num_queries(3):
+    get(client, PLACES)
+    with django_assert_num_queries(4):
         assert get(client, PLACES).status_code == 200
 
 
@@ -198,7 +200,8 @@ def test_the_figures_of_a_departement(client, jura, doubs, django_assert_max_num
     make_advisor(ecla)
     make_advisor(ecla)
     make_advisor(dole)
-    with django_assert_max_num_queries(3):
+    get(client, "/api/v1/partners/territories/98")  # the rate-limit window's first call
+    with django_assert_max_num_queries(4):  # rate counter, département, structures, contracts
         response = get(client, "/api/v1/partners/territories/39")
     body = response.json()
     assert body["name"] == "Jura" and body["posts_granted"] == 5
@@ -232,7 +235,7 @@ def test_public_statistics_of_a_departement_and_a_period(client, jura, doubs):
 
 
 def test_a_key_restricted_to_the_jura_sees_only_its_structures(client, make_key, jura, doubs):
-    ecla = factories.StructureFactory(name="ECLA", commune__departement=jura)
+    ecla = factories.StructureFactory(name="ECLA", validated=True, commune__departement=jura)
     doubs_structure = factories.StructureFactory(name="Doubs", commune__departement=doubs)
     _, clear_key = make_key(Scope.STRUCTURES, departements=["39"])
 
@@ -266,11 +269,12 @@ def test_the_structures_list_runs_a_constant_number_of_queries(
 ):
     _, clear_key = make_key(Scope.STRUCTURES, departements=["39"])
     factories.StructureFactory(commune__departement=jura)
-    # key lookup, key use, count, page
-    with django_assert_num_queries(4):
+    get(client, STRUCTURES, clear_key)  # the rate-limit window's first call
+    # key lookup, key use, rate counter, count, page
+    with django_assert_num_queries(5):
         get(client, STRUCTURES, clear_key)
     factories.StructureFactory.create_batch(10, commune__departement=jura)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert get(client, STRUCTURES, clear_key).json()["count"] == 11
 
 
@@ -285,3 +289,52 @@ def test_the_endpoints_are_in_the_openapi_document_with_the_key_header(client, d
         assert operation["security"] == [{"PartnerKey": []}]
     scheme = document["components"]["securitySchemes"]["PartnerKey"]
     assert scheme == {"type": "apiKey", "in": "header", "name": "X-Api-Key"}
+
+
+def test_contact_persons_are_shown_for_validated_structures_only(client, make_key, jura):
+    validated = factories.StructureFactory(
+        name="A validée", validated=True, commune__departement=jura
+    )
+    pending = factories.StructureFactory(name="B en attente", commune__departement=jura)
+    _, clear_key = make_key(Scope.STRUCTURES)
+
+    items = get(client, STRUCTURES, clear_key).json()["items"]
+    assert [(item["name"], bool(item["contact"])) for item in items] == [
+        ("A validée", True),
+        ("B en attente", False),
+    ]
+    assert items[0]["contact"]["last_name"] == validated.contact_last_name
+    detail = get(client, f"{STRUCTURES}/{pending.pk}", clear_key).json()
+    assert detail["contact"] is None
+    assert pending.contact_email not in str(detail)
+
+
+# Rate-limit headers --------------------------------------------------------------------
+
+
+def test_every_answer_says_where_the_caller_stands(client, settings, db):
+    settings.PARTNERS_API_RATE_LIMITS = {"key": (5, 60), "anonymous": (3, 60)}
+    answers = [
+        get(client, PLACES),
+        get(client, "/api/v1/partners/territories/98"),  # 404
+        get(client, PLACES, bbox="nulle-part"),  # 422
+        get(client, PLACES),  # 429
+    ]
+    assert [a.status_code for a in answers] == [200, 404, 422, 429]
+    assert [a["RateLimit-Limit"] for a in answers] == ["3"] * 4
+    assert [a["RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
+    # The frozen clock is 20 s into its minute.
+    assert {a["RateLimit-Reset"] for a in answers} == {"40"}
+    assert answers[-1]["Retry-After"] == "40"
+    assert all("Retry-After" not in a for a in answers[:-1])
+
+
+def test_the_rate_limit_headers_are_documented(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    responses = schema["paths"][PLACES]["get"]["responses"]
+    for status in ("200", "422", "429"):
+        assert {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} <= set(
+            responses[status]["headers"]
+        )
+    assert "Retry-After" in responses["429"]["headers"]
+    assert "Retry-After" not in responses["200"]["headers"]
