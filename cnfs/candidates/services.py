@@ -162,6 +162,7 @@ def withdraw(candidate: Candidate, *, by) -> Candidate:
     )
     withdraw_open_proposals(candidate, by=by, reason="Le candidat a retiré sa candidature")
     audit.record("candidate.withdraw", by=by, obj=candidate, summary="Candidature retirée")
+    _refresh_proposals(candidate.pk)
     candidate.refresh_from_db()
     return candidate
 
