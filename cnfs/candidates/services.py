@@ -18,9 +18,9 @@ from cnfs.candidates.models import CV_MAX_BYTES, Candidate, CandidateCount
 from cnfs.candidates.perms import can_edit_profile
 from cnfs.common import audit, pdf
 from cnfs.common.mail import send_templated_email
+from cnfs.common.reference import random_reference, reference_of
 from cnfs.matching.enums import ProposalStatus
 from cnfs.matching.tasks import refill_after_commit
-from cnfs.common.reference import random_reference, reference_of
 
 CONFIRMATION_SALT = "cnfs.candidates.confirm"
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
@@ -214,6 +214,7 @@ def withdraw(candidate: Candidate, *, by) -> Candidate:
     )
     withdraw_open_proposals(candidate, by=by, reason="Le candidat a retiré sa candidature")
     audit.record("candidate.withdraw", by=by, obj=candidate, summary="Candidature retirée")
+    _refresh_proposals(candidate.pk)
     candidate.refresh_from_db()
     return candidate
 

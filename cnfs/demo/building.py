@@ -172,7 +172,7 @@ def seed_recruitment_story(story: dict):
     """The Jura's 13 advisors recruited by its 9 structures, trained and operational at the
     end of September 2021 (seeds); candidates around the seeds' structures."""
     from cnfs.contracts import services as contracts
-    from cnfs.matching import engine
+    from cnfs.matching import engine, shortage
     from cnfs.matching.services import shortlist_manually
 
     jura = story["jura"]
@@ -218,6 +218,7 @@ def seed_recruitment_story(story: dict):
     demo = User.objects.get(email=f"candidat@{DEMO_DOMAIN}")
     _candidate(0, jura[0].commune, user=demo, max_distance_km=40, pix_level=2)
     engine.recompute_all()
+    shortage.refresh(force=True)  # the pages read it; then the periodic command
 
 
 JURA_HOURS = ["Mo-Fr 09:00-12:00,14:00-17:00", "Tu,Th 14:00-18:00; Sa 09:00-12:00",

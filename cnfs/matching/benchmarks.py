@@ -10,9 +10,10 @@ from cnfs.bench.registry import (
     best_of,
     ensure_national_recruitments,
     ensure_national_scale,
+    time_page,
 )
 from cnfs.candidates.models import Candidate
-from cnfs.matching import engine
+from cnfs.matching import engine, shortage
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import Structure
 
@@ -72,11 +73,9 @@ def matching_at_national_scale():
     structure_pk = int(recruiting.ids[0])
     refill = best_of(lambda: engine.refresh_structure(structure_pk), repeat=3)
 
-    from cnfs.matching.shortage import national_shortage
-
     started = time.perf_counter()
-    national_shortage()
-    shortage = time.perf_counter() - started
+    shortage.compute_national_shortage()
+    national = time.perf_counter() - started
     reference = (
         f"référence : méthode de la première plateforme ({len(validated)} structures validées : "
         "les 1 000 candidats les plus proches à moins de 500 km par force brute, mêmes règles)"
@@ -114,7 +113,73 @@ def matching_at_national_scale():
             "référence : le recalcul complet en base",
         ),
         Figure(
-            "postes sans candidats : couplage biparti maximal national", shortage, "s", steady,
-            "référence : le calcul complet des mises en relation (programme en régime)",
+            "postes sans candidats : couplage biparti maximal national", national, "s", steady,
+            "calcul de fond (tâche ou commande périodique) ; référence : le calcul complet "
+            "des mises en relation (programme en régime)",
+        ),
+    ]  # fmt: skip
+
+
+def naive_search(structure, km: float) -> int:
+    """The search page's former method: every matchable candidate's position read, then the
+    distances computed and sorted."""
+    points = list(
+        Candidate.objects.matchable().values_list(
+            "pk", "commune__latitude", "commune__longitude", "available_from"
+        )
+    )
+    _, latitudes, longitudes, _ = zip(*points, strict=True)
+    xyz = engine.unit_vectors(np.array(latitudes, float), np.array(longitudes, float))
+    origin = engine.unit_vectors([structure.commune.latitude], [structure.commune.longitude])
+    distances = engine.great_circle_km(xyz, np.repeat(origin, len(xyz), axis=0))
+    near = np.flatnonzero(distances <= km)
+    return len(near[np.argsort(distances[near], kind="stable")])
+
+
+@benchmark
+def pages_read_stored_or_nearby_results():
+    """The shortage page reads the stored figures; the search page reads the candidates in
+    a box around the structure. Each against the method it replaces, on the same data."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from cnfs.accounts.enums import Role
+    from cnfs.accounts.models import RoleAssignment, User
+
+    story = ensure_national_scale()
+    ensure_national_recruitments()
+    shortage.refresh(force=True)
+    page, queries = time_page(reverse("contracts:shortage"), user=story["national"])
+    inline = best_of(shortage.compute_national_shortage, repeat=3)
+    # The busiest place: the validated structure with the most candidates in its département.
+    busiest = (
+        Candidate.objects.matchable().values("commune__departement_id")
+        .annotate(n=Count("pk")).order_by("-n").first()["commune__departement_id"]
+    )  # fmt: skip
+    structure = (
+        Structure.objects.filter(status=StructureStatus.VALIDATED, departement_id=busiest)
+        .select_related("commune")
+        .order_by("pk")
+        .first()
+    )
+    manager, _ = User.objects.get_or_create(
+        email="bench-recherche@exemple.fr", defaults={"first_name": "Banc", "last_name": "Essai"}
+    )
+    RoleAssignment.objects.get_or_create(user=manager, role=Role.STRUCTURE, structure=structure)
+    url = f"{reverse('matching:search')}?structure={structure.pk}"
+    search, search_queries = time_page(url, user=manager)
+    naive = best_of(lambda: naive_search(structure, 40), repeat=3)
+    return [
+        Figure(
+            "postes sans candidats : page (résultat enregistré)", page, "ms", inline * 1000,
+            f"{queries} requêtes SQL ; référence : le calcul national que la page faisait à "
+            "chaque requête (ratio < 1 : la page est plus rapide)",
+        ),
+        Figure(
+            "recherche de candidats : page (40 km, département le plus peuplé)", search, "ms",
+            naive * 1000,
+            f"{search_queries} requêtes SQL ; {Candidate.objects.matchable().count()} candidats "
+            "disponibles ; référence : la seule lecture de toutes les positions et le tri des "
+            "distances, sans la page (ratio < 1 : la page entière est plus rapide)",
         ),
     ]  # fmt: skip

@@ -843,7 +843,8 @@ def refresh_candidate(candidate_pk: int) -> SyncReport:
     from django.conf import settings
 
     limit = settings.MATCHING_PROPOSALS_PER_STRUCTURE
-    Candidate.objects.select_for_update().filter(pk=candidate_pk).first()  # one update at a time
+    # One update of a candidate at a time.
+    list(Candidate.objects.select_for_update().filter(pk=candidate_pk).values_list("pk"))
     candidates = candidate_side(Candidate.objects.matchable().filter(pk=candidate_pk))
     structures = structure_side(_reachable_structures(candidates))
     pairs = allowed_pairs(candidates, structures)
@@ -912,22 +913,39 @@ def _reachable_structures(candidates: CandidateSide):
     )
 
 
-def within_reach_of(structures: Side):
+def within_reach_of(structures: Side) -> CandidateSide:
     """The matchable candidates who may reach one of ``structures``: those living within
-    SCORED_KM of it (a box around it, cut exactly by the engine), and those who go
-    farther ("partout")."""
+    SCORED_KM of it (a box around it, read through the communes' position index, cut
+    exactly by the engine), and those who go farther ("partout"). Two queries: one OR of
+    both would scan every candidate."""
     from django.db.models import Q
 
-    reach = Q(max_distance_km__gt=SCORED_KM)
+    matchable = Candidate.objects.matchable()
+    farther = candidate_side(matchable.filter(max_distance_km__gt=SCORED_KM))
+    if not len(structures):
+        return farther
+    boxes = Q()
     margin = np.degrees((SCORED_KM + 1) / EARTH_RADIUS_KM)  # degrees of latitude
     for x, y, z in structures.xyz.tolist():
         latitude, longitude = np.degrees(np.arcsin(z)), np.degrees(np.arctan2(y, x))
         wide = margin / max(np.cos(np.radians(min(abs(latitude) + margin, 89.0))), 0.01)
-        reach |= Q(
+        boxes |= Q(
             commune__latitude__range=(latitude - margin, latitude + margin),
             commune__longitude__range=(longitude - wide, longitude + wide),
         )
-    return Candidate.objects.matchable().filter(reach)
+    near = candidate_side(matchable.filter(boxes, max_distance_km__lte=SCORED_KM))
+    return _joined(near, farther)
+
+
+def _joined(a: CandidateSide, b: CandidateSide) -> CandidateSide:
+    """Two candidate sides with no one in common as one, in id order."""
+    order = np.argsort(np.concatenate((a.ids, b.ids)), kind="stable")
+    return CandidateSide(
+        **{
+            name: np.concatenate((getattr(a, name), getattr(b, name)))[order]
+            for name in CandidateSide.__dataclass_fields__
+        }
+    )
 
 
 FEW_STRUCTURES = 20  # beyond this, a refresh reads every candidate rather than boxes
@@ -939,9 +957,10 @@ def refresh_structures(structure_pks) -> SyncReport:
     what the full recomputation gives them. Structures with no open post lose their list."""
     structure_pks = sorted(set(structure_pks))
     structures = structure_side(open_structures().filter(pk__in=structure_pks))
-    if len(structures) <= FEW_STRUCTURES:
-        candidates = candidate_side(within_reach_of(structures) if len(structures) else
-                                    Candidate.objects.none())  # fmt: skip
+    if not len(structures):
+        candidates = candidate_side(Candidate.objects.none())
+    elif len(structures) <= FEW_STRUCTURES:
+        candidates = within_reach_of(structures)
     else:
         candidates = candidate_side()
     return sync(candidates, structures, scope={"structure_id__in": structure_pks})
@@ -950,7 +969,7 @@ def refresh_structures(structure_pks) -> SyncReport:
 def refresh_structure(structure_pk: int) -> SyncReport:
     report = refresh_structures([structure_pk])
     structure = Structure.objects.get(pk=structure_pk)
-    if open_structures().filter(pk=structure_pk).exists():
+    if structure.identified_candidate and open_structures().filter(pk=structure_pk).exists():
         for candidate_pk in named_candidates(structure):
             Proposal.objects.update_or_create(
                 candidate_id=candidate_pk, structure=structure,

@@ -99,3 +99,23 @@ class Proposal(models.Model):
     @property
     def audit_label(self) -> str:
         return f"Candidat n° {self.candidate_id} → {self.structure}"
+
+
+class BackgroundResult(models.Model):
+    """A national computation kept for the pages (they never compute it): the result, when
+    it was computed, and since when it is out of date (``dirty_since``: set by the changes it
+    depends on, cleared by the worker or the periodic command that computes it again)."""
+
+    SHORTAGE = "shortage"
+
+    name = models.CharField("calcul", max_length=40, unique=True)
+    dirty_since = models.DateTimeField("à recalculer depuis", null=True, blank=True)
+    computed_at = models.DateTimeField("calculé le", null=True, blank=True)
+    result = models.JSONField("résultat", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "calcul de fond"
+        verbose_name_plural = "calculs de fond"
+
+    def __str__(self):
+        return self.name

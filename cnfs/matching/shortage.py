@@ -8,13 +8,24 @@ a candidate within reach of two départements is counted within reach of both, b
 at most one post. A département's "could be filled" is therefore the number of posts of
 that département the national matching fills; the départements' figures add up to the
 national one.
+
+The computation is national (a second or so at national scale): pages never run it. It is
+kept in a ``BackgroundResult`` row, marked out of date by the changes it depends on
+(``mark_stale``) and computed again by a worker task (database task backend) or by the
+periodic command ``refresh_shortage``; the pages read it and say when it was computed.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime
 
 import numpy as np
+from django.db import transaction
+from django.utils import timezone
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import maximum_bipartite_matching
+
+from cnfs.matching import engine
+from cnfs.matching.models import BackgroundResult
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,8 @@ class ShortageReport:
     open_posts: int
     within_reach: int  # distinct candidates within reach of at least one open post
     fillable: int  # size of the national matching
+    computed_at: datetime | None = None  # stored results: when
+    pending: bool = False  # stored results: changes since, a new computation is due
 
     @property
     def gap(self) -> int:
@@ -98,10 +111,8 @@ def shortage_by_departement(
     )
 
 
-def national_shortage(today=None) -> ShortageReport:
+def compute_national_shortage(today=None) -> ShortageReport:
     """The figures of every département, from the database, in one national pass."""
-    from cnfs.matching import engine
-
     structures = engine.open_structures()
     posts = {
         pk: (departement, granted - occupied)
@@ -120,3 +131,66 @@ def national_shortage(today=None) -> ShortageReport:
         pair_candidate=pairs.candidate,
         n_candidates=len(candidates),
     )
+
+
+def national_shortage() -> ShortageReport:
+    """The stored figures (one small row read): what the pages show. Empty, with no date,
+    until the first computation."""
+    stored = (
+        BackgroundResult.objects.filter(name=BackgroundResult.SHORTAGE)
+        .values_list("result", "computed_at", "dirty_since")
+        .first()
+    )
+    result, computed_at, dirty_since = stored or (None, None, None)
+    if not result:
+        return ShortageReport([], 0, 0, 0, pending=True)
+    return ShortageReport(
+        rows=[Shortage(**row) for row in result["rows"]], open_posts=result["open_posts"],
+        within_reach=result["within_reach"], fillable=result["fillable"],
+        computed_at=computed_at, pending=dirty_since is not None,
+    )  # fmt: skip
+
+
+def mark_stale() -> bool:
+    """Something the figures depend on changed (a candidate, a structure's posts, a
+    recruitment, the date). True when they were up to date until now (one UPDATE that
+    touches nothing when they are already out of date)."""
+    now = timezone.now()
+    if BackgroundResult.objects.filter(
+        name=BackgroundResult.SHORTAGE, dirty_since__isnull=True
+    ).update(dirty_since=now):
+        return True
+    _, created = BackgroundResult.objects.get_or_create(
+        name=BackgroundResult.SHORTAGE, defaults={"dirty_since": now}
+    )
+    return created
+
+
+def refresh(*, force: bool = False) -> bool:
+    """Compute the figures again if they are out of date (or ``force``) and store them.
+    The mark is cleared first: a change made during the computation marks them again."""
+    with transaction.atomic():
+        row, _ = BackgroundResult.objects.select_for_update().get_or_create(
+            name=BackgroundResult.SHORTAGE, defaults={"dirty_since": timezone.now()}
+        )
+        if row.dirty_since is None and row.result is not None and not force:
+            return False
+        row.dirty_since = None
+        row.save(update_fields=["dirty_since"])
+    started = timezone.now()
+    try:
+        report = compute_national_shortage()
+    except Exception:
+        mark_stale()
+        raise
+    BackgroundResult.objects.filter(name=BackgroundResult.SHORTAGE).update(
+        computed_at=started, result=as_json(report)
+    )
+    return True
+
+
+def as_json(report: ShortageReport) -> dict:
+    return {
+        "rows": [asdict(row) for row in report.rows], "open_posts": report.open_posts,
+        "within_reach": report.within_reach, "fillable": report.fillable,
+    }  # fmt: skip

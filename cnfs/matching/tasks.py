@@ -1,31 +1,51 @@
 """Proposal updates run in the background (immediately in development and tests)."""
 
 from django.db import transaction
-from django_tasks import task
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
+from django_tasks.backends.immediate import ImmediateBackend
 
-from cnfs.matching import engine
+from cnfs.matching import engine, shortage
 
 # Moves that free a place in a structure's list, fill one, or take or give back a post.
 # ("recruit" changes no list: the candidate's other proposals are withdrawn one by one;
 # "end" comes with its own refreshes.)
 REFILLING_MOVES = {
     "shortlist", "decline", "repropose", "request_recruitment", "back_to_shortlist", "withdraw",
+    "recruit",
 }  # fmt: skip
 
 
 @task()
 def refresh_candidate_task(candidate_pk: int):
     engine.refresh_candidate(candidate_pk)
+    shortage_changed()
 
 
 @task()
 def refresh_structure_task(structure_pk: int):
     engine.refresh_structure(structure_pk)
+    shortage_changed()
 
 
 @task()
 def refresh_structures_task(structure_pks: list[int]):
     engine.refresh_structures(structure_pks)
+    shortage_changed()
+
+
+@task()
+def refresh_shortage_task():
+    shortage.refresh()
+
+
+def shortage_changed():
+    """The shortage figures are out of date. A worker computes them again when tasks run in
+    the background; with the immediate backend (development) the periodic command does, so
+    that no request ever runs the national computation."""
+    if shortage.mark_stale() and not isinstance(
+        task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend
+    ):
+        transaction.on_commit(refresh_shortage_task.enqueue)
 
 
 class _Refill:
@@ -33,8 +53,10 @@ class _Refill:
 
     def __init__(self):
         self.structures: set[int] = set()
+        self.done = False
 
     def __call__(self):
+        self.done = True
         refresh_structures_task.enqueue(sorted(self.structures))
 
 
@@ -43,7 +65,12 @@ def refill_after_commit(structure_pks):
     structures of a transaction (a recruitment withdraws a candidate from many lists)."""
     connection = transaction.get_connection()
     pending = next(
-        (entry[1] for entry in connection.run_on_commit if isinstance(entry[1], _Refill)), None
+        (
+            entry[1]
+            for entry in connection.run_on_commit
+            if isinstance(entry[1], _Refill) and not entry[1].done
+        ),
+        None,
     )
     if pending is None:
         pending = _Refill()

@@ -5,6 +5,7 @@ A candidate's identity and contact details appear only once the structure shortl
 or her: before that, a profile is a first name, an initial and what the rules looked at.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,7 +32,7 @@ from cnfs.contracts.enums import OCCUPYING_STATUSES, ContractStatus
 from cnfs.contracts.models import Contract
 from cnfs.funding.money import euros
 from cnfs.matching import services
-from cnfs.matching.engine import great_circle_km, unit_vectors
+from cnfs.matching.engine import EARTH_RADIUS_KM, great_circle_km, metres, unit_vectors
 from cnfs.matching.enums import REVEALED_STATUSES, Origin, ProposalStatus
 from cnfs.matching.forms import (
     DEFAULT_SEARCH_KM,
@@ -309,6 +310,18 @@ def _distances_km(structure, latitudes, longitudes) -> np.ndarray:
     return great_circle_km(points, np.repeat(origin, len(points), axis=0))
 
 
+def _around(structure, km: float) -> dict:
+    """A latitude/longitude box holding every point within ``km`` of the structure (read
+    through the communes' index; the exact distance cuts it)."""
+    latitude, longitude = structure.commune.latitude, structure.commune.longitude
+    margin = math.degrees((km + 1) / EARTH_RADIUS_KM)
+    wide = margin / max(math.cos(math.radians(min(abs(latitude) + margin, 89.0))), 0.01)
+    return {
+        "commune__latitude__range": (latitude - margin, latitude + margin),
+        "commune__longitude__range": (longitude - wide, longitude + wide),
+    }
+
+
 @workspace
 def search(request):
     structure = _structure(request)
@@ -321,15 +334,18 @@ def search(request):
     candidates = Candidate.objects.matchable()
     if valid:
         candidates = form.filter(candidates)
-    # Positions only for everyone; whole rows for the page shown.
+    # Positions only of the candidates in a box around the structure; whole rows for the
+    # page shown.
     points = list(
-        candidates.values_list("pk", "commune__latitude", "commune__longitude", "available_from")
+        candidates.filter(**_around(structure, limit_km))
+        .order_by()
+        .values_list("pk", "commune__latitude", "commune__longitude", "available_from")
     )
     found = []
     if points:
         pks, latitudes, longitudes, available = zip(*points, strict=True)
         km = _distances_km(structure, latitudes, longitudes)
-        near = np.flatnonzero(km <= limit_km)
+        near = np.flatnonzero(metres(km) <= limit_km * 1000)
         if sort == "availability":
             dates = np.array(available, dtype="datetime64[D]")
             near = near[np.lexsort((km[near], dates[near]))]

@@ -68,7 +68,11 @@ class Commune(models.Model):
     class Meta:
         verbose_name = "commune"
         ordering = ["name"]
-        indexes = [models.Index(fields=["departement", "-population"])]
+        indexes = [
+            models.Index(fields=["departement", "-population"]),
+            # Searches around a point: a latitude range, then longitude.
+            models.Index(fields=["latitude", "longitude"], name="commune_position"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.departement_id})"

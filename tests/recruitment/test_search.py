@@ -1,5 +1,6 @@
 """Searching all available candidates around the structure and shortlisting one by hand."""
 
+from django.db import connection
 from django.urls import reverse
 
 from cnfs.matching.enums import Origin, ProposalStatus
@@ -74,3 +75,25 @@ def test_a_candidate_beyond_the_search_radius_cannot_be_shortlisted(
     client.force_login(manager)
     client.post(reverse("matching:shortlist_candidate", args=[candidate.pk]))
     assert not Proposal.objects.exists()
+
+
+def test_the_search_reads_only_the_candidates_around_the_structure(client, employer, manager, jura):
+    """A box on the communes' latitude and longitude, then the exact distance: a candidate
+    exactly at the radius is found, those far away are never read."""
+    factories.CandidateFactory(first_name="Bord", commune=commune_north(40, jura))
+    factories.CandidateFactory(
+        first_name="Paris", commune=factories.CommuneFactory(latitude=48.85, longitude=2.35)
+    )
+    client.force_login(manager)
+    read = []
+
+    def positions(execute, sql, params, many, context):
+        rows = execute(sql, params, many, context)
+        if '"latitude"' in sql and '"candidates_candidate"' in sql:
+            read.append(params)
+        return rows
+
+    with connection.execute_wrapper(positions):
+        page = client.get(search_url(employer, distance=40)).content.decode()
+    assert "Bord C." in page and "Paris C." not in page
+    assert len(read) == 1 and any(46 < p < 47.1 for p in read[0] if isinstance(p, float))

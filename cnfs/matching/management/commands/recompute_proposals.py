@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cnfs.matching import engine
+from cnfs.matching.tasks import shortage_changed
 
 
 class Command(BaseCommand):
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             report = engine.recompute_all()
-            if not apply:
+            if apply:
+                shortage_changed()  # the date moved, or anything else: the figures follow
+            else:
                 transaction.set_rollback(True)
         elapsed = time.perf_counter() - started
         self.stdout.write(
