@@ -93,6 +93,7 @@ def test_no_first_or_last_name_in_the_journal_or_the_transition_logs(
             Contract.objects.get(pk=contract.pk), ended_on=date(2022, 5, 2),
             reason="resignation", by=manager,
         )  # fmt: skip
+        contracts.validate_contract_end(Contract.objects.get(pk=contract.pk), by=national)
 
         # Withdrawal of a candidate with an open proposal.
         leaver = candidate("leaver", commune)
