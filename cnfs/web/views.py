@@ -1,8 +1,10 @@
-from django.db import connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+
+from cnfs.common.health import run_checks
 
 
 def page(template: str, title: str):
@@ -87,7 +89,12 @@ def bad_request(request, exception=None):
     )
 
 
+@never_cache
 def healthz(request):
-    """For the load balancer: the process answers and reaches its database."""
-    connection.ensure_connection()
-    return HttpResponse("ok", content_type="text/plain")
+    """For the load balancer: the database (and replica), the cache and the task queue's
+    lag; 503 as soon as one check fails, with what failed."""
+    healthy, checks = run_checks()
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks},
+        status=200 if healthy else 503,
+    )
