@@ -19,8 +19,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 REPLICA = "replica"
 WROTE_COOKIE = "cnfs_wrote"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+CLOCK_SKEW_SECONDS = 5
 # The task queue (a worker locks its rows), the database cache, the sessions.
-PRIMARY_ONLY_APPS = {"django_tasks_db", "django_cache", "sessions"}
+PRIMARY_ONLY_APPS = {"django_tasks_database", "django_cache", "sessions"}
 
 _replica_allowed: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "replica_allowed", default=False
@@ -51,7 +52,8 @@ def wrote_recently(request, *, now: float) -> bool:
         wrote_at = float(request.COOKIES.get(WROTE_COOKIE, ""))
     except ValueError:
         return False
-    return 0 <= now - wrote_at < settings.DATABASE_REPLICA_STICKY_SECONDS
+    # A few seconds of clock difference between the application servers are tolerated.
+    return -CLOCK_SKEW_SECONDS <= now - wrote_at < settings.DATABASE_REPLICA_STICKY_SECONDS
 
 
 def replica_readable(request, *, now: float) -> bool:
@@ -79,7 +81,7 @@ class ReplicaReadsMiddleware:
         if request.method not in SAFE_METHODS:
             response.set_cookie(
                 WROTE_COOKIE,
-                f"{now:.0f}",
+                str(int(now)),
                 max_age=settings.DATABASE_REPLICA_STICKY_SECONDS,
                 httponly=True,
                 samesite="Lax",
