@@ -38,11 +38,10 @@ ROLE_PAGES = {
         "/compte/", "/comite/", "/conseillers/", "/conseillers/recrutements/",
         "/conseillers/postes-sans-candidats/", "/structures/", "/suivi/", "/suivi/avis/",
         "/statistiques-activite/", "/statistiques-activite/?departement=69",
-        "/api/v1/structures", "/api/v1/candidates",
+        "/api/v1/structures",
     ],
     "prefecture": [
         "/compte/", "/suivi/", "/suivi/avis/", "/statistiques-activite/", "/structures/",
-        "/api/v1/territories/39/figures",
     ],
     "structure": [
         "/compte/", "/recrutement/", "/recrutement/recherche/", "/recrutement/contrats/",
