@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint format bench install clean-db
+.PHONY: run test test-fast lint format bench load install clean-db
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { \
@@ -48,6 +48,21 @@ format: $(STAMP)
 bench: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DEBUG=1 $(PY) manage.py bench
+
+## The site under load (PostgreSQL only): own database <name>_load built once at LOAD_SCALE
+## (default 1 = national scale), gunicorn as in docs/deploy.md, locust from its own virtualenv
+## (LOAD_USERS=50, LOAD_TIME=3m); writes var/load/results.json. See docs/benchmarks.md.
+LOAD_VENV ?= .venv-load
+LOAD_STAMP := $(LOAD_VENV)/.installed
+
+$(LOAD_STAMP): requirements-load.txt
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install --quiet -r requirements-load.txt
+	@touch $@
+
+load: $(STAMP) $(LOAD_STAMP)
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make load needs DATABASE_URL=postgres://…"; exit 1;; esac
+	LOCUST=$(LOAD_VENV)/bin/locust $(PY) scripts/load/run.py
 
 clean-db:
 	rm -f var/db.sqlite3 var/db.sqlite3-wal var/db.sqlite3-shm

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
+from cnfs.common.observability import init_error_reporting, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CNFS_VAR_DIR", BASE_DIR / "var"))
 
@@ -81,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cnfs.common.observability.RequestIdMiddleware",
+    "cnfs.common.dbrouter.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cnfs.common.middleware.RejectNulBytesMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -132,6 +136,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A streaming replica for the reads of public pages, statistics and the partners' API
+# (cnfs.common.dbrouter); without it everything reads and writes the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["cnfs.common.dbrouter.ReplicaRouter"]
+DATABASE_REPLICA_PATHS = env_list(
+    "DATABASE_REPLICA_PATHS",
+    "/carte/,/territoires/,/statistiques/,/donnees/,/statistiques-activite/,/api/v1/partners/",
+)
+# After a write, the same browser reads the primary this long (replication delay).
+DATABASE_REPLICA_STICKY_SECONDS = int(os.environ.get("DATABASE_REPLICA_STICKY_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -220,16 +240,21 @@ SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0" if DEBUG or TESTING
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-    },
-}
+# Plain text by default; LOG_FORMAT=json: one JSON object per line, with the request id
+# (X-Request-ID), no e-mail address and no query string value.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+LOGGING = logging_config(log_format=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))
+# One line per request (method, path without query string, status, duration).
+LOG_REQUESTS = env_bool("LOG_REQUESTS", LOG_FORMAT == "json")
+# /healthz answers 503 when the oldest task ready to run has waited longer (seconds).
+HEALTHZ_MAX_TASK_LAG = int(os.environ.get("HEALTHZ_MAX_TASK_LAG", "300"))
+# Optional error reporting: needs `pip install sentry-sdk`; no personal data is sent.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+ERROR_REPORTING = init_error_reporting(
+    SENTRY_DSN,
+    environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+    release=os.environ.get("SENTRY_RELEASE", ""),
+)
 DSFR_MARK_OPTIONAL_FIELDS = True
 COMMITTEE_OPINION_DELAY_DAYS = int(os.environ.get("COMMITTEE_OPINION_DELAY_DAYS", "30"))
 # Instalments of each post's subsidy: (months after the contract start, share in %).

@@ -1,13 +1,15 @@
 from datetime import UTC, timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+
+from cnfs.common.health import run_checks
 
 
 def page(template: str, title: str):
@@ -108,7 +110,12 @@ def security_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+@never_cache
 def healthz(request):
-    """For the load balancer: the process answers and reaches its database."""
-    connection.ensure_connection()
-    return HttpResponse("ok", content_type="text/plain")
+    """For the load balancer: the database (and replica), the cache and the task queue's
+    lag; 503 as soon as one check fails, with what failed."""
+    healthy, checks = run_checks()
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks},
+        status=200 if healthy else 503,
+    )
