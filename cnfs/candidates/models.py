@@ -4,6 +4,13 @@ from django.db import models
 from django.db.models import Q
 
 from cnfs.candidates.enums import CandidateStatus, MaxDistance, Situation
+from cnfs.common.workflow import Transition, Workflow
+
+CANDIDATE_WORKFLOW = Workflow(
+    Transition(
+        "withdraw", {CandidateStatus.ACTIVE}, CandidateStatus.WITHDRAWN, "Retirer la candidature"
+    ),
+)
 
 MOTIVATION_MAX_LENGTH = 2500
 CV_MAX_BYTES = 5 * 1024 * 1024
@@ -79,6 +86,7 @@ class Candidate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CandidateQuerySet.as_manager()
+    workflow = CANDIDATE_WORKFLOW
 
     class Meta:
         verbose_name = "candidat"

@@ -13,14 +13,13 @@ from django.utils import timezone
 from cnfs.accounts import services as accounts
 from cnfs.accounts.enums import Role
 from cnfs.accounts.models import RoleAssignment
+from cnfs.candidates import signals
 from cnfs.candidates.enums import CandidateStatus
-from cnfs.candidates.models import CV_MAX_BYTES, Candidate, CandidateCount
+from cnfs.candidates.models import CANDIDATE_WORKFLOW, CV_MAX_BYTES, Candidate, CandidateCount
 from cnfs.candidates.perms import can_edit_profile
 from cnfs.common import audit, pdf
 from cnfs.common.mail import send_templated_email
 from cnfs.common.reference import random_reference, reference_of
-from cnfs.matching.enums import ProposalStatus
-from cnfs.matching.tasks import refill_after_commit
 
 CONFIRMATION_SALT = "cnfs.candidates.confirm"
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
@@ -69,9 +68,7 @@ def check_cv(upload):
 
 
 def _refresh_proposals(candidate_pk: int):
-    from cnfs.matching.tasks import refresh_candidate_task
-
-    transaction.on_commit(lambda: refresh_candidate_task.enqueue(candidate_pk))
+    signals.profile_changed.send(sender=Candidate, candidate_pk=candidate_pk)
 
 
 def confirmation_link(candidate) -> str:
@@ -201,18 +198,14 @@ def update_profile(candidate: Candidate, *, by, cv=None, remove_cv=False, **chan
 @transaction.atomic
 def withdraw(candidate: Candidate, *, by) -> Candidate:
     """Leave the programme: no more proposals; the data stays until deleted."""
-    from cnfs.matching.services import withdraw_open_proposals
-
     _require_editor(by, candidate)
     if candidate.in_post:
         raise ValidationError(
             "Vous êtes en poste comme conseiller numérique : votre candidature ne peut être "
             "retirée tant que dure votre contrat."
         )
-    Candidate.objects.filter(pk=candidate.pk).update(
-        status=CandidateStatus.WITHDRAWN, available=False
-    )
-    withdraw_open_proposals(candidate, by=by, reason="Le candidat a retiré sa candidature")
+    CANDIDATE_WORKFLOW.apply(candidate, "withdraw", by=by, extra={"available": False})
+    signals.withdrawn.send(sender=Candidate, candidate=candidate, by=by)
     audit.record("candidate.withdraw", by=by, obj=candidate, summary="Candidature retirée")
     _refresh_proposals(candidate.pk)
     candidate.refresh_from_db()
@@ -236,12 +229,7 @@ def erase(candidate: Candidate, *, by):
         candidate.cv.delete(save=False)
     user = candidate.user
     audit.record("candidate.erase", by=by, summary="Candidature supprimée (données effacées)")
-    # The lists the candidate was in free a place: the next profiles take them.
-    refill_after_commit(
-        candidate.proposals.filter(status=ProposalStatus.PROPOSED).values_list(
-            "structure_id", flat=True
-        )
-    )
+    signals.erasing.send(sender=Candidate, candidate=candidate)
     candidate.delete()
     if user is not None:
         # Query the table: the request's user may hold a prefetched (stale) list of roles.

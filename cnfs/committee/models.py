@@ -4,6 +4,11 @@ from django.db.models import Q
 
 from cnfs.accounts.scope import scope_filter
 from cnfs.committee.enums import Decision, SessionStatus
+from cnfs.common.workflow import Transition, Workflow
+
+SESSION_WORKFLOW = Workflow(
+    Transition("close", {SessionStatus.OPEN}, SessionStatus.CLOSED, "Clôturer la session"),
+)
 
 
 class Session(models.Model):
@@ -23,6 +28,8 @@ class Session(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    workflow = SESSION_WORKFLOW
 
     class Meta:
         verbose_name = "session du comité de sélection"

@@ -11,16 +11,18 @@ from django.utils import timezone
 from cnfs.accounts.enums import Role
 from cnfs.accounts.models import User
 from cnfs.committee.enums import Decision, SessionStatus
-from cnfs.committee.models import AgendaItem, Session
-from cnfs.committee.signals import decision_applied
+from cnfs.committee.models import SESSION_WORKFLOW, AgendaItem, Session
+from cnfs.committee.signals import decision_applied, session_closed
 from cnfs.common import audit
 from cnfs.common.locks import programme_lock
 from cnfs.common.mail import send_templated_email
-from cnfs.funding.money import euros
+from cnfs.common.money import euros
+from cnfs.common.workflow import TransitionNotAllowed
 from cnfs.funding.rates import budget_in_force, national_commitments, rate_cents
 from cnfs.structures.enums import RequestKind, RequestStatus, StructureStatus
-from cnfs.structures.models import STRUCTURE_WORKFLOW, PostRequest, Structure
+from cnfs.structures.models import REQUEST_WORKFLOW, STRUCTURE_WORKFLOW, PostRequest, Structure
 from cnfs.structures.perms import can_decide
+from cnfs.territories.models import Departement
 
 
 def _require_national(by):
@@ -240,7 +242,7 @@ def _apply(item: AgendaItem, *, on: date, by):
             STRUCTURE_WORKFLOW.apply(structure, "abandon", by=by, reason=reason)
     elif request.kind == RequestKind.APPLICATION:
         STRUCTURE_WORKFLOW.apply(structure, "refuse", by=by, reason=reason)
-    PostRequest.objects.filter(pk=request.pk).update(status=RequestStatus.DECIDED)
+    REQUEST_WORKFLOW.apply(request, "decide", by=by, reason=str(item.session))
 
 
 @transaction.atomic
@@ -256,11 +258,10 @@ def close_session(session: Session, *, by) -> int:
         raise ValidationError(
             f"La session {session} ne peut être clôturée avant sa date ({session.date:%d/%m/%Y})."
         )
-    closed = Session.objects.filter(pk=session.pk, status=SessionStatus.OPEN).update(
-        status=SessionStatus.CLOSED, closed_at=now, closed_by=by
-    )
-    if not closed:
-        raise ValidationError("Cette session est déjà clôturée.")
+    try:
+        SESSION_WORKFLOW.apply(session, "close", by=by, extra={"closed_at": now, "closed_by": by})
+    except TransitionNotAllowed:
+        raise ValidationError("Cette session est déjà clôturée.") from None
     programme_lock()
     items = list(
         session.items.exclude(decision="")
@@ -281,16 +282,10 @@ def close_session(session: Session, *, by) -> int:
         "session.close", by=by, obj=session, summary=f"{len(items)} décision(s) appliquée(s)"
     )
     transaction.on_commit(lambda: notify_session(session.pk))
-    _refresh_proposals({item.request.structure_id for item in items})
+    session_closed.send(
+        sender=Session, session=session, structure_pks={i.request.structure_id for i in items}
+    )
     return len(items)
-
-
-def _refresh_proposals(structure_pks):
-    """Granted posts changed: the proposals of those structures follow."""
-    from cnfs.matching.tasks import refresh_structure_task
-
-    for pk in structure_pks:
-        transaction.on_commit(lambda pk=pk: refresh_structure_task.enqueue(pk))
 
 
 def notify_session(session_pk: int):
@@ -314,8 +309,6 @@ def notify_session(session_pk: int):
     prefects = User.objects.filter(is_active=True, roles__role=Role.PREFECTURE).values_list(
         "email", "roles__departement_id", "roles__region_id"
     )
-    from cnfs.territories.models import Departement
-
     region_of = dict(Departement.objects.values_list("code", "region_id"))
     for email, departement, region in prefects:
         mine = [

@@ -8,3 +8,6 @@ Arguments: ``item`` (the AgendaItem), ``structure`` (locked), ``on`` (the day), 
 from django.dispatch import Signal
 
 decision_applied = Signal()
+# After the decisions of a session were applied: ``structure_pks`` whose posts may have
+# changed (the matching refreshes their lists after commit).
+session_closed = Signal()

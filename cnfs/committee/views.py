@@ -21,8 +21,8 @@ from cnfs.committee.forms import (
 )
 from cnfs.committee.imports import import_minutes
 from cnfs.committee.models import AgendaItem, Session
+from cnfs.common.money import euros
 from cnfs.common.web import add_service_errors, csv_response
-from cnfs.funding.money import euros
 from cnfs.funding.rates import NoRateError
 from cnfs.structures.enums import RequestKind
 from cnfs.territories.models import Departement

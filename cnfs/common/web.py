@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 
 from cnfs.common.csvexport import Verbatim, csv_response
-from cnfs.funding.money import from_cents
+from cnfs.common.money import from_cents
 
 __all__ = ["add_service_errors", "csv_amount", "csv_response"]
 

@@ -4,8 +4,8 @@
 from django.contrib import admin
 
 from cnfs.common.admin import ReadOnlyAdmin
+from cnfs.common.money import euros
 from cnfs.contracts.models import Contract, SmicRate, Training
-from cnfs.funding.money import euros
 
 
 @admin.register(SmicRate)

@@ -12,10 +12,10 @@ from pydantic import StringConstraints
 from cnfs.accounts.enums import Role
 from cnfs.api.auth import ErrorOut, RoleSession, ValidationErrorOut, require_role, session_auth
 from cnfs.api.pagination import Pagination
+from cnfs.common.money import from_cents
 from cnfs.contracts import services
 from cnfs.contracts.enums import ContractKind, ContractStatus
 from cnfs.contracts.models import Contract
-from cnfs.funding.money import from_cents
 
 router = Router(tags=["Recrutements"], auth=session_auth)
 

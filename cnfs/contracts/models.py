@@ -153,6 +153,7 @@ class Contract(models.Model):
     end_requested_at = models.DateTimeField("fin demandée le", null=True, blank=True)
 
     objects = ContractQuerySet.as_manager()
+    workflow = CONTRACT_WORKFLOW
 
     class Meta:
         verbose_name = "contrat"

@@ -19,6 +19,7 @@ from cnfs.accounts.enums import Role
 from cnfs.candidates.models import Candidate
 from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
+from cnfs.common.money import euros
 from cnfs.contracts import signals
 from cnfs.contracts.enums import (
     FULL_TIME_HOURS,
@@ -30,12 +31,11 @@ from cnfs.contracts.enums import (
     TrainingStatus,
 )
 from cnfs.contracts.models import CONTRACT_WORKFLOW, Contract, SmicRate, Training
-from cnfs.funding.money import euros
+from cnfs.funding import services as funding
 from cnfs.matching.enums import ProposalStatus
 from cnfs.matching.models import PROPOSAL_WORKFLOW, Proposal
 from cnfs.matching.services import withdraw_open_proposals
 from cnfs.matching.tasks import refresh_candidate_task, refresh_structure_task
-from cnfs.places.models import PlaceAdvisor
 from cnfs.posts import services as posts
 from cnfs.posts.models import Post
 from cnfs.structures.models import Structure
@@ -196,7 +196,7 @@ def validate_recruitment(contract: Contract, *, by, derogation: str = "") -> Con
         contract=contract, training_cost_cents=costs["training"],
         certification_cost_cents=costs["certification"], equipment_cost_cents=costs["equipment"],
     )  # fmt: skip
-    signals.recruitment_validated.send(sender=Contract, contract=contract, by=by)
+    funding.start_post_funding(contract, by=by)
     audit.record(
         "contract.validate", by=by, obj=contract.structure,
         summary=f"Recrutement validé : candidat n° {candidate.pk}, poste n° {contract.post_id}, "
@@ -308,12 +308,9 @@ def end_contract(contract: Contract, *, ended_on: date, reason: str, by) -> Cont
 
 
 def leave(contract: Contract) -> None:
-    """The last day of a contract has passed: the places no longer count the person among
-    their advisors (map, open data) unless another contract keeps him or her in post.
-    Idempotent; announced to the listeners (notifications)."""
-    user_id = contract.candidate.user_id
-    if user_id and not Contract.objects.in_post().filter(candidate__user_id=user_id).exists():
-        PlaceAdvisor.objects.filter(advisor_id=user_id).delete()
+    """The last day of a contract has passed: announced to the apps above (the places no
+    longer count the person among their advisors unless another contract keeps him or her
+    in post). Idempotent."""
     signals.contract_left.send(sender=Contract, contract=contract)
 
 
@@ -331,7 +328,7 @@ def _free_after_end(contract: Contract, *, by=None) -> None:
     if contract.candidate.user_id:
         # Available again: the person keeps the advisor's history and manages the profile.
         accounts.grant_role(contract.candidate.user, Role.CANDIDATE, by=by)
-    signals.contract_end_validated.send(sender=Contract, contract=contract, by=by)
+    funding.end_with_contract(contract, by=by)
     _refresh_structure(contract.structure_id)
     _refresh_candidate(contract.candidate_id)
 

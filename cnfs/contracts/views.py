@@ -19,11 +19,11 @@ from dsfr.forms import DsfrBaseForm
 from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import role_required
 from cnfs.accounts.scope import active_role
+from cnfs.common.money import euros
 from cnfs.common.web import add_service_errors, csv_amount, csv_response
 from cnfs.contracts import services
 from cnfs.contracts.enums import ContractStatus, TrainingStatus
 from cnfs.contracts.models import Contract, Training
-from cnfs.funding.money import euros
 from cnfs.matching.shortage import national_shortage
 from cnfs.territories.models import Departement
 

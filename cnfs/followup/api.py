@@ -7,8 +7,8 @@ from ninja import Field, Router, Schema
 from cnfs.accounts.enums import Role
 from cnfs.accounts.scope import active_role
 from cnfs.api.auth import FORBIDDEN, ErrorOut, session_auth
+from cnfs.common.money import from_cents
 from cnfs.followup.figures import departement_figures, national_progress, total
-from cnfs.funding.money import from_cents
 from cnfs.structures.models import Structure
 from cnfs.territories.models import Departement
 

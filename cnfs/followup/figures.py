@@ -8,7 +8,7 @@ from cnfs.funding.models import Payment
 from cnfs.funding.rates import budget_in_force
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import Structure
-from cnfs.territories.models import Departement
+from cnfs.territories.models import Departement, Region
 
 
 @dataclass
@@ -75,7 +75,6 @@ def departement_figures(structures=None, departements=None) -> list[TerritoryFig
 
 
 def region_figures(departement_rows: list[TerritoryFigures]) -> list[TerritoryFigures]:
-    from cnfs.territories.models import Region
 
     names = dict(Region.objects.values_list("code", "name"))
     regions: dict[str, TerritoryFigures] = {}

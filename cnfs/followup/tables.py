@@ -4,9 +4,9 @@ from datetime import date
 
 from django.http import HttpResponse
 
+from cnfs.common.money import euros
 from cnfs.common.web import csv_amount, csv_response
 from cnfs.followup.figures import TerritoryFigures
-from cnfs.funding.money import euros
 from cnfs.structures.enums import StructureStatus as S
 
 # The page groups the statuses of an application in four columns; the CSV gives each one.

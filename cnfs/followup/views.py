@@ -9,12 +9,12 @@ from django.urls import reverse
 from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import role_required
 from cnfs.accounts.scope import active_role
+from cnfs.common.money import euros
 from cnfs.common.web import add_service_errors
 from cnfs.followup import figures
 from cnfs.followup.forms import OPINION_KINDS, OpinionForm, OpinionState, RequestFilterForm
 from cnfs.followup.tables import STATUS_GROUPS, figures_csv, table_row
 from cnfs.funding.models import Payment
-from cnfs.funding.money import euros
 from cnfs.structures import services
 from cnfs.structures.enums import AdditionReason, RequestKind, RequestStatus
 from cnfs.structures.models import PostRequest, Structure

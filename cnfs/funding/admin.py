@@ -4,6 +4,7 @@ agreements, posts and instalments change through the services, payments never ch
 from django.contrib import admin
 
 from cnfs.common.admin import ReadOnlyAdmin
+from cnfs.common.money import euros
 from cnfs.funding.models import (
     FundingAgreement,
     Instalment,
@@ -12,7 +13,6 @@ from cnfs.funding.models import (
     ProgrammeBudget,
     SubsidyRate,
 )
-from cnfs.funding.money import euros
 
 
 @admin.register(ProgrammeBudget)

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from cnfs.accounts.scope import scope_filter
 from cnfs.common.models import AppendOnlyModel
+from cnfs.common.workflow import Transition, Workflow
 from cnfs.funding.enums import PostFundingStatus, RateZone, UnspentOutcome
 from cnfs.structures.enums import EmployerCategory
 
@@ -59,7 +60,7 @@ class SubsidyRate(models.Model):
         ]
 
     def __str__(self):
-        from cnfs.funding.money import euros
+        from cnfs.common.money import euros
 
         return (
             f"{self.get_employer_category_display()} — {self.get_zone_display()} : "
@@ -96,6 +97,14 @@ class FundingAgreement(models.Model):
 
     def __str__(self):
         return f"Convention {self.number} — {self.structure}"
+
+
+FUNDING_WORKFLOW = Workflow(
+    Transition(
+        "end_early", {PostFundingStatus.RUNNING}, PostFundingStatus.ENDED_EARLY,
+        "Fin anticipée (reliquat calculé)",
+    ),
+)  # fmt: skip
 
 
 class PostFundingQuerySet(models.QuerySet):
@@ -156,6 +165,7 @@ class PostFunding(models.Model):
     )
 
     objects = PostFundingQuerySet.as_manager()
+    workflow = FUNDING_WORKFLOW
 
     class Meta:
         verbose_name = "financement d’un poste"

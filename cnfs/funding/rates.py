@@ -6,6 +6,7 @@ from django.db.models import Sum
 
 from cnfs.funding.enums import zone_of
 from cnfs.funding.models import ProgrammeBudget, SubsidyRate
+from cnfs.structures.models import Structure
 
 
 class NoRateError(Exception):
@@ -44,7 +45,6 @@ def budget_in_force(on: date | None = None, *, lock: bool = False) -> ProgrammeB
 
 def national_commitments() -> tuple[int, int]:
     """(posts granted, subsidies committed in cents), as applied by closed sessions."""
-    from cnfs.structures.models import Structure
 
     totals = Structure.objects.aggregate(
         posts=Sum("granted_posts"), cents=Sum("committed_subsidy_cents")

@@ -10,9 +10,9 @@ from django.db.models import Sum
 from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import has_active_role
 from cnfs.common import audit
+from cnfs.common.money import euros, to_cents
 from cnfs.funding.enums import PostFundingStatus, UnspentOutcome
-from cnfs.funding.models import FundingAgreement, Instalment, Payment, PostFunding
-from cnfs.funding.money import euros, to_cents
+from cnfs.funding.models import FUNDING_WORKFLOW, FundingAgreement, Instalment, Payment, PostFunding
 from cnfs.structures.models import Structure
 
 SUBSIDY_YEARS = 2
@@ -105,15 +105,11 @@ def start_post_funding(contract, *, by=None) -> PostFunding:
     return funding
 
 
-def on_recruitment_validated(sender, *, contract, by=None, **kwargs):
-    """Listener of ``contracts.signals.recruitment_validated``."""
-    start_post_funding(contract, by=by)
-
-
-def on_contract_end_validated(sender, *, contract, by=None, **kwargs):
-    """Listener of ``contracts.signals.contract_end_validated``: the funding of the post's
-    contract (renewals continue their first contract's funding) ends early if the contract
-    ends within its two years; the unspent part waits for the next advisor of that post."""
+def end_with_contract(contract, *, by=None):
+    """A contract's end was validated (called by the contracts service, in its
+    transaction): the funding of the post (renewals continue their first contract's
+    funding) ends early if the contract ends within its two years; the unspent part waits
+    for the next advisor of that post."""
     funding = PostFunding.objects.filter(
         post_id=contract.post_id, status=PostFundingStatus.RUNNING
     ).first()
@@ -146,11 +142,12 @@ def _end_post_funding(post: PostFunding, *, end_date: date, carry: bool, by) -> 
     total_days = (period_end - post.start_date).days
     used_days = (end_date - post.start_date).days + 1
     spent = (post.amount_cents * used_days * 2 + total_days) // (2 * total_days)
-    post.unspent_cents = post.amount_cents - spent
-    post.status = PostFundingStatus.ENDED_EARLY
-    post.ended_on = end_date
-    post.unspent_outcome = UnspentOutcome.CARRIED if carry else UnspentOutcome.TO_RECOVER
-    post.save()
+    outcome = UnspentOutcome.CARRIED if carry else UnspentOutcome.TO_RECOVER
+    FUNDING_WORKFLOW.apply(
+        post, "end_early", by=by, reason=UnspentOutcome(outcome).label,
+        extra={"unspent_cents": post.amount_cents - spent, "ended_on": end_date,
+               "unspent_outcome": outcome},
+    )  # fmt: skip
     # Instalments not yet due are not paid for a post that ended.
     post.instalments.filter(due_date__gt=end_date, payments__isnull=True).update(cancelled=True)
     audit.record(

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import has_active_role, role_required
+from cnfs.common.money import euros
 from cnfs.common.web import add_service_errors, csv_amount, csv_response
 from cnfs.funding import services
 from cnfs.funding.enums import PostFundingStatus, UnspentOutcome
@@ -29,7 +30,6 @@ from cnfs.funding.forms import (
     StructureFilterForm,
 )
 from cnfs.funding.models import FundingAgreement, Instalment, Payment, PostFunding
-from cnfs.funding.money import euros
 
 READERS = (Role.NATIONAL, Role.FINANCIAL, Role.PREFECTURE, Role.STRUCTURE)
 OPERATORS = (Role.NATIONAL, Role.FINANCIAL)

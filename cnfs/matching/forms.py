@@ -157,7 +157,7 @@ class ContractTermsForm(DsfrBaseForm):
     )
 
     def service_kwargs(self) -> dict:
-        from cnfs.funding.money import to_cents
+        from cnfs.common.money import to_cents
 
         data = self.cleaned_data
         return {

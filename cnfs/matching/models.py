@@ -78,6 +78,7 @@ class Proposal(models.Model):
     )  # fmt: skip
 
     objects = ProposalQuerySet.as_manager()
+    workflow = PROPOSAL_WORKFLOW
 
     class Meta:
         verbose_name = "mise en relation"

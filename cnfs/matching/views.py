@@ -25,12 +25,12 @@ from cnfs.accounts.perms import role_required
 from cnfs.accounts.scope import active_role
 from cnfs.candidates.models import Candidate
 from cnfs.candidates.perms import CV_SHARING_STATUSES
+from cnfs.common.money import euros
 from cnfs.common.web import add_service_errors, csv_amount
 from cnfs.common.workflow import TransitionNotAllowed
 from cnfs.contracts import services as contracts
 from cnfs.contracts.enums import OCCUPYING_STATUSES, ContractStatus
 from cnfs.contracts.models import Contract
-from cnfs.funding.money import euros
 from cnfs.matching import services
 from cnfs.matching.engine import EARTH_RADIUS_KM, great_circle_km, metres, unit_vectors
 from cnfs.matching.enums import REVEALED_STATUSES, Origin, ProposalStatus

@@ -16,9 +16,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cnfs.common.csvexport import Verbatim
+from cnfs.common.money import from_cents
 from cnfs.contracts.models import Contract, in_post_q
 from cnfs.followup.figures import departement_figures
-from cnfs.funding.money import from_cents
 from cnfs.places.enums import Access, Fees, Public, Service
 from cnfs.places.models import Place, PlaceAdvisor
 from cnfs.places.services import Label

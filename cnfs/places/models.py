@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.scope import active_role, scope_filter
+from cnfs.contracts.models import Contract
 from cnfs.places.enums import Access, Fees
 
 
@@ -16,8 +17,6 @@ class PlaceQuerySet(models.QuerySet):
         he or she works and those of the employing structure."""
         role = active_role(user)
         if role is not None and role.kind == Role.ADVISOR:
-            from cnfs.contracts.models import Contract
-
             employer = (
                 Contract.objects.in_post().filter(candidate__user=user).values("structure_id")
             )

@@ -18,11 +18,12 @@ from cnfs.accounts.enums import Role
 from cnfs.accounts.scope import active_role
 from cnfs.common import audit
 from cnfs.common.phone import normalize_french_phone
-from cnfs.contracts.models import in_post_q
+from cnfs.contracts.models import Contract, in_post_q
 from cnfs.contracts.services import current_contract
 from cnfs.places import hours
 from cnfs.places.enums import Access, Fees, Public, Service
 from cnfs.places.models import Place, PlaceAdvisor
+from cnfs.structures.models import Structure
 from cnfs.structures.validators import validate_siret
 
 
@@ -78,7 +79,6 @@ def employer_of(user):
 
 def creatable_structures(user) -> list:
     """The structures for which ``user``, in the active role, may create a place."""
-    from cnfs.structures.models import Structure
 
     role = active_role(user)
     if role is None:
@@ -337,3 +337,12 @@ def set_main_place(advisor, place: Place | None, *, by):
             obj=place,
             summary=f"Lieu principal de l’utilisateur n° {advisor.pk} : {place.name}",
         )
+
+
+def on_contract_left(sender, *, contract, **kwargs):
+    """Listener of ``contracts.signals.contract_left``: the places no longer count the
+    person among their advisors (map, open data) unless another contract keeps him or her
+    in post."""
+    user_id = contract.candidate.user_id
+    if user_id and not Contract.objects.in_post().filter(candidate__user_id=user_id).exists():
+        PlaceAdvisor.objects.filter(advisor_id=user_id).delete()

@@ -76,6 +76,7 @@ class Post(models.Model):
     )
 
     objects = PostQuerySet.as_manager()
+    workflow = POST_WORKFLOW
 
     class Meta:
         verbose_name = "poste"

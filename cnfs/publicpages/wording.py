@@ -1,5 +1,7 @@
 """How the pages name a territory in a sentence: « Dans le Jura », « Dans les Hautes-Alpes »."""
 
+from cnfs.territories.models import Departement
+
 # The article of each département's name (INSEE "type de nom"): le, la, les, l'.
 _ARTICLES = {
     "le": "14 15 18 25 29 30 32 39 41 45 46 47 49 56 59 62 63 67 68 69 81 82 83 84 90 94 95",
@@ -28,8 +30,6 @@ REGION_LOCATIVES = {
 
 def locative(territory) -> str:
     """« dans le Jura », « dans l’Ain », « en Bourgogne-Franche-Comté »…"""
-    from cnfs.territories.models import Departement
-
     if isinstance(territory, Departement):
         if territory.code in DEPARTEMENT_LOCATIVES:
             return DEPARTEMENT_LOCATIVES[territory.code]

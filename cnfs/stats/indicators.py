@@ -12,6 +12,7 @@ from datetime import date
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from cnfs.accounts.models import User
 from cnfs.activity.counters import direct_counts
 from cnfs.activity.enums import (
     COUNTERS,
@@ -24,6 +25,8 @@ from cnfs.activity.enums import (
     Theme,
 )
 from cnfs.activity.models import AdvisorDay, Report, TerritoryDay
+from cnfs.structures.models import Structure
+from cnfs.territories.models import Departement
 
 DURATION_LABELS = {
     "0_30": "Moins de 30 min",
@@ -333,9 +336,6 @@ def _rows(counts, key: str, labels: dict, *, by_key: bool = False) -> list[Row]:
 def breakdown(scope: Scope, start: date | None = None, end: date | None = None) -> Table | None:
     """The figures of the scope's parts: a structure's advisors, a département's structures,
     a wider territory's départements (two queries); None for a single advisor."""
-    from cnfs.accounts.models import User
-    from cnfs.structures.models import Structure
-    from cnfs.territories.models import Departement
 
     if scope.advisor is not None:
         return None

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from cnfs.accounts.scope import scope_filter
+from cnfs.common.money import from_cents
 from cnfs.common.workflow import Transition, Workflow
 from cnfs.structures.enums import (
     PRIVATE_LEGAL_TYPES,
@@ -26,6 +27,13 @@ STRUCTURE_WORKFLOW = Workflow(
     Transition("abandon", {S.VALIDATED}, S.ABANDONED, "Abandon (tous les postes rendus)"),
     Transition("cancel", {S.VALIDATED}, S.CANCELLED, "Annuler", requires_reason=True),
     Transition("mark_duplicate", {"*"}, S.DUPLICATE, "Marquer comme doublon", requires_reason=True),
+)
+
+R = RequestStatus
+
+REQUEST_WORKFLOW = Workflow(
+    Transition("decide", {R.OPEN}, R.DECIDED, "Décision du comité appliquée"),
+    Transition("withdraw", {R.OPEN}, R.WITHDRAWN, "Retirer la demande", requires_reason=True),
 )
 
 MOTIVATION_MAX_LENGTH = 5000
@@ -98,6 +106,7 @@ class Structure(models.Model):
     created_at = models.DateTimeField("déposée le", auto_now_add=True, db_index=True)
 
     objects = StructureQuerySet.as_manager()
+    workflow = STRUCTURE_WORKFLOW
 
     class Meta:
         verbose_name = "structure accueillante"
@@ -151,7 +160,6 @@ class Structure(models.Model):
 
     @property
     def committed_subsidy(self):
-        from cnfs.funding.money import from_cents
 
         return from_cents(self.committed_subsidy_cents)
 
@@ -214,6 +222,7 @@ class PostRequest(models.Model):
     opinion_at = models.DateTimeField("avis donné le", null=True, blank=True)
 
     objects = PostRequestQuerySet.as_manager()
+    workflow = REQUEST_WORKFLOW
 
     class Meta:
         verbose_name = "demande de postes"

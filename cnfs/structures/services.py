@@ -13,7 +13,7 @@ from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
 from cnfs.common.phone import normalize_french_phone
 from cnfs.structures.enums import Opinion, RequestKind, RequestStatus, StructureStatus
-from cnfs.structures.models import STRUCTURE_WORKFLOW, PostRequest, Structure
+from cnfs.structures.models import REQUEST_WORKFLOW, STRUCTURE_WORKFLOW, PostRequest, Structure
 from cnfs.structures.perms import can_decide, can_give_opinion, can_request_amendment
 
 CONFIRMATION_SALT = "cnfs.structures.confirm"
@@ -218,4 +218,5 @@ def clear_duplicate_flag(structure: Structure, *, reason: str, by):
 @transaction.atomic
 def mark_duplicate(structure: Structure, *, reason: str, by):
     STRUCTURE_WORKFLOW.apply(structure, "mark_duplicate", by=by, reason=reason)
-    structure.requests.filter(status=RequestStatus.OPEN).update(status=RequestStatus.WITHDRAWN)
+    for post_request in structure.requests.filter(status=RequestStatus.OPEN):
+        REQUEST_WORKFLOW.apply(post_request, "withdraw", by=by, reason=reason)

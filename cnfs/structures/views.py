@@ -10,9 +10,9 @@ from cnfs.accounts.perms import role_required
 from cnfs.accounts.scope import active_role
 from cnfs.committee.models import AgendaItem
 from cnfs.common.audit import history
+from cnfs.common.money import euros
 from cnfs.common.web import add_service_errors
 from cnfs.common.workflow import TransitionNotAllowed
-from cnfs.funding.money import euros
 from cnfs.structures import services
 from cnfs.structures.enums import (
     AdditionReason,

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cnfs.common.money import NARROW_NO_BREAK_SPACE as NNBSP
 from cnfs.funding import services as funding
-from cnfs.funding.money import NARROW_NO_BREAK_SPACE as NNBSP
 from cnfs.structures.enums import StructureStatus
 from tests import factories
 from tests.followup.conftest import structure_in

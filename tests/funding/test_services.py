@@ -7,11 +7,11 @@ from django.db.models import Sum
 
 from cnfs.accounts.enums import Role
 from cnfs.common.models import AppendOnlyError
+from cnfs.common.money import euros, to_cents
 from cnfs.contracts.models import Contract
 from cnfs.funding import services
 from cnfs.funding.enums import PostFundingStatus, UnspentOutcome
 from cnfs.funding.models import Instalment, Payment, PostFunding
-from cnfs.funding.money import euros, to_cents
 from tests import factories
 from tests.funding.conftest import grant
 
