@@ -13,9 +13,9 @@ from cnfs.candidates import services
 from cnfs.candidates.enums import CandidateStatus
 from cnfs.candidates.forms import MOTIVATION_LIMIT_LABEL, ApplicationForm, ConfirmForm, ProfileForm
 from cnfs.candidates.models import Candidate
-from cnfs.candidates.perms import can_see_cv
 from cnfs.common.web import add_service_errors
 from cnfs.matching.enums import ProposalStatus
+from cnfs.matching.perms import can_see_cv
 
 APPLIED_EMAIL_KEY = "candidates.applied_email"
 SPACE_CRUMB = {"url": reverse_lazy("candidates:space"), "title": "Mon espace candidat"}

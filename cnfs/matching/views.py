@@ -24,7 +24,6 @@ from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import role_required
 from cnfs.accounts.scope import active_role
 from cnfs.candidates.models import Candidate
-from cnfs.candidates.perms import CV_SHARING_STATUSES
 from cnfs.common.money import euros
 from cnfs.common.web import add_service_errors, csv_amount
 from cnfs.common.workflow import TransitionNotAllowed
@@ -46,6 +45,7 @@ from cnfs.matching.forms import (
     SearchForm,
 )
 from cnfs.matching.models import Proposal
+from cnfs.matching.perms import CV_SHARING_STATUSES
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import Structure
 from cnfs.structures.perms import can_request_amendment

@@ -2,9 +2,9 @@ import pytest
 from django.core.files.base import ContentFile
 
 from cnfs.accounts.enums import Role
-from cnfs.candidates.perms import can_see_cv
 from cnfs.matching.enums import ProposalStatus
 from cnfs.matching.models import Proposal
+from cnfs.matching.perms import can_see_cv
 from tests import factories
 from tests.candidates.conftest import PDF
 
