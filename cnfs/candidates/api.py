@@ -11,8 +11,8 @@ from pydantic_core import PydanticCustomError
 from cnfs.api.auth import ValidationErrorOut
 from cnfs.candidates import services
 from cnfs.candidates.enums import MaxDistance, Situation
-from cnfs.candidates.forms import ApplicationForm
 from cnfs.candidates.models import MOTIVATION_MAX_LENGTH
+from cnfs.www.candidates.forms import ApplicationForm
 
 router = Router(tags=["Candidats"])
 

@@ -28,9 +28,9 @@ from cnfs.contracts.api import ContractOut
 from cnfs.contracts.enums import ContractKind
 from cnfs.matching import services
 from cnfs.matching.enums import REVEALED_STATUSES, DeclineReason, Origin, ProposalStatus
-from cnfs.matching.forms import COMMENT_MAX_LENGTH, RecruitmentForm
 from cnfs.matching.models import Proposal
 from cnfs.structures.models import Structure
+from cnfs.www.matching.forms import COMMENT_MAX_LENGTH, RecruitmentForm
 
 router = Router(tags=["Mises en relation"], auth=session_auth)
 
@@ -57,6 +57,8 @@ class CandidateContactOut(Schema):
     phone: str
 
 
+# The docstring is published in the OpenAPI document: it keeps the page's former module
+# name; the page is now cnfs.www.matching.views.profile.
 class ProposedCandidateOut(Schema):
     """What the web page shows of a profile (cnfs.matching.views.profile)."""
 

@@ -20,8 +20,8 @@ from cnfs.committee.models import AgendaItem
 from cnfs.common.reference import reference_of
 from cnfs.structures import services
 from cnfs.structures.enums import COMMITMENTS, LegalType, StructureStatus
-from cnfs.structures.forms import MAX_POSTS_PER_REQUEST, ApplicationForm
 from cnfs.structures.models import MOTIVATION_MAX_LENGTH, Structure
+from cnfs.www.structures.forms import MAX_POSTS_PER_REQUEST, ApplicationForm
 
 router = Router(tags=["Structures accueillantes"], auth=session_auth)
 
