@@ -21,10 +21,10 @@ from pydantic_core import PydanticCustomError
 
 from cnfs.accounts.enums import Role
 from cnfs.api.auth import ErrorOut, RoleSession, ValidationErrorOut, require_role, session_auth
+from cnfs.api.contracts import ContractOut
 from cnfs.api.pagination import Pagination
 from cnfs.common.workflow import TransitionNotAllowed
 from cnfs.contracts import services as contracts
-from cnfs.contracts.api import ContractOut
 from cnfs.contracts.enums import ContractKind
 from cnfs.matching import services
 from cnfs.matching.enums import REVEALED_STATUSES, DeclineReason, Origin, ProposalStatus

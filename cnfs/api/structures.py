@@ -13,8 +13,8 @@ from pydantic_core import PydanticCustomError
 from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import has_active_role
 from cnfs.api.auth import ErrorOut, ValidationErrorOut, require_role, session_auth
+from cnfs.api.committee import AgendaItemBase
 from cnfs.api.pagination import Pagination
-from cnfs.committee.api import AgendaItemBase
 from cnfs.committee.enums import SessionStatus
 from cnfs.committee.models import AgendaItem
 from cnfs.common.reference import reference_of
