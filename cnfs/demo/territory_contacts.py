@@ -1,5 +1,6 @@
 """The contacts of the seeds' territories, for the demo (``seed_demo`` step)."""
 
+from cnfs.demo.seeds import DEMO_DOMAIN
 from cnfs.publicpages.models import TerritoryContact
 
 DEMO_CONTACTS = {
@@ -12,8 +13,6 @@ DEMO_CONTACTS = {
 
 
 def seed_territory_contacts(story: dict):
-    from cnfs.demo.seeds import DEMO_DOMAIN
-
     for code, (organisation, url) in DEMO_CONTACTS.items():
         TerritoryContact.objects.get_or_create(
             departement_id=code,
