@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "cnfs.opendata",
     "cnfs.public",
     "cnfs.api",
+    "cnfs.www",
     "cnfs.web",
     "cnfs.demo",
     "cnfs.bench",

@@ -38,7 +38,28 @@ def _ref(schema) -> dict:
     return {"$ref": f"#/components/schemas/{schema.__name__}"}
 
 
+# Routers that lived in their domain app's ``api.py`` (``cnfs.<app>.api``) before moving
+# to ``cnfs.api.<app>``: their operation ids are published (generated clients name their
+# methods after them) and keep the old module name.
+MOVED_ROUTERS = {
+    "activity",
+    "candidates",
+    "committee",
+    "contracts",
+    "matching",
+    "structures",
+    "territories",
+}
+
+
 class Api(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        module = operation.view_func.__module__
+        package, _, app = module.rpartition(".")
+        if package == "cnfs.api" and app in MOVED_ROUTERS:
+            module = f"cnfs.{app}.api"
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
     def create_response(self, request, data, *, status=None, temporal_response=None):
         response = super().create_response(
             request, data, status=status, temporal_response=temporal_response

@@ -1,15 +1,15 @@
-from cnfs.activity.api import router as activity_router
+from cnfs.api.activity import router as activity_router
 from cnfs.api.auth import install_error_handlers
 from cnfs.api.base import Api
-from cnfs.candidates.api import router as candidates_router
-from cnfs.committee.api import router as committee_router
-from cnfs.contracts.api import router as recruitments_router
+from cnfs.api.candidates import router as candidates_router
+from cnfs.api.committee import router as committee_router
+from cnfs.api.contracts import router as recruitments_router
+from cnfs.api.matching import router as matching_router
+from cnfs.api.structures import router as structures_router
+from cnfs.api.territories import router as territories_router
 from cnfs.followup.api import router as followup_router
-from cnfs.matching.api import router as matching_router
 from cnfs.partners import auth as partners_auth
 from cnfs.partners.api import router as partners_router
-from cnfs.structures.api import router as structures_router
-from cnfs.territories.api import router as territories_router
 
 api = Api(
     title="API Conseiller numérique France Services",

@@ -1,4 +1,5 @@
-"""Benchmarks: each app declares its figures in ``<app>/benchmarks.py``.
+"""Benchmarks: one module of ``cnfs.bench`` per app (``cnfs/bench/<app>.py``) declares its
+figures with ``@benchmark``; the ``bench`` command lists the modules it runs.
 
 A benchmark returns one or more ``Figure``: the measured value and a baseline measured in
 the same run (ratio = value / baseline), so figures compare across machines.

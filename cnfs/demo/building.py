@@ -27,11 +27,11 @@ from cnfs.demo.seeds import (
     JURA_STRUCTURES,
     LATER_SESSION,
 )
+from cnfs.demo.territory_contacts import seed_territory_contacts
 from cnfs.funding.rates import rate_cents
 from cnfs.funding.services import add_years
 from cnfs.posts import services as posts_services
 from cnfs.posts.models import Post
-from cnfs.publicpages.demo import seed_territory_contacts
 from cnfs.structures import services as structures
 from cnfs.structures.enums import LegalType, Opinion, RequestKind, RequestStatus, StructureStatus
 from cnfs.structures.models import PostRequest, Structure
@@ -228,8 +228,8 @@ JURA_HOURS = ["Mo-Fr 09:00-12:00,14:00-17:00", "Tu,Th 14:00-18:00; Sa 09:00-12:0
 def seed_activity_story(story: dict):
     """Places in the Jura towns of the seeds' structures (some itinerant) and six months of
     reports of the Jura's advisors."""
-    from cnfs.activity.management.commands.generate_reports import generate
     from cnfs.activity.models import Report
+    from cnfs.demo.management.commands.generate_reports import generate
     from cnfs.places.enums import Access, Public, Service
     from cnfs.places.models import PlaceAdvisor
     from cnfs.places.services import create_place

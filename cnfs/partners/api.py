@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from cnfs.api.auth import ErrorOut, ValidationErrorOut
 from cnfs.api.pagination import Pagination
+from cnfs.api.structures import StructureBase
 from cnfs.contracts.models import Contract
 from cnfs.partners.auth import PartnerKey, RateLimit
 from cnfs.partners.enums import Scope
@@ -23,7 +24,6 @@ from cnfs.places.enums import Access, Service
 from cnfs.places.models import PlaceAdvisor
 from cnfs.public.queries import BBox, MapFilters, filtered_places, in_bbox
 from cnfs.stats import indicators as stats
-from cnfs.structures.api import StructureBase
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import Structure
 from cnfs.territories.models import Departement, Region

@@ -2,7 +2,7 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from cnfs.places.enums import Access, Service
-from cnfs.territories.forms import CommuneField
+from cnfs.www.territories.forms import CommuneField
 
 
 class MapSearchForm(DsfrBaseForm):

@@ -10,8 +10,8 @@ from django.db.models import Sum
 
 from cnfs.activity import counters, services
 from cnfs.activity.enums import COUNTERS
-from cnfs.activity.management.commands.generate_reports import random_report_data
 from cnfs.activity.models import AdvisorDay, Report, TerritoryDay
+from cnfs.demo.management.commands.generate_reports import random_report_data
 from tests import factories
 from tests.activity.conftest import make_advisor, report_data
 
@@ -161,7 +161,7 @@ def test_generated_reports_pass_the_services_rules(advisor):
 
 def test_benchmarks_run(advisor, monkeypatch, settings):
     settings.ALLOWED_HOSTS = ["localhost"]
-    from cnfs.activity import benchmarks
+    from cnfs.bench import activity as benchmarks
 
     API = "/api/v1/activity"
 

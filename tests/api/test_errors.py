@@ -106,7 +106,7 @@ def test_an_unexpected_error_is_still_a_500(client, db, monkeypatch):
             def select_related(*args):
                 raise RuntimeError("panne")
 
-    monkeypatch.setattr("cnfs.territories.api.Commune", Broken)
+    monkeypatch.setattr("cnfs.api.territories.Commune", Broken)
     assert_json_error(client.get("/api/v1/communes?q=dole"), 500)
 
 

@@ -1,7 +1,7 @@
 import pytest
 
-from cnfs.territories.forms import CommuneField
 from cnfs.territories.search import normalize
+from cnfs.www.territories.forms import CommuneField
 
 
 def test_normalize_ignores_accents_case_punctuation_and_saint_abbreviations():

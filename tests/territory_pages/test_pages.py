@@ -298,7 +298,7 @@ def test_the_national_team_manages_contacts_in_the_administration(client, jura, 
 
 
 def test_the_demo_seeds_the_contact_of_the_jura(jura):
-    from cnfs.publicpages.demo import seed_territory_contacts
+    from cnfs.demo.territory_contacts import seed_territory_contacts
 
     factories.DepartementFactory(code="05", name="Hautes-Alpes")
     seed_territory_contacts({})
