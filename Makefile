@@ -36,9 +36,11 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
 
+## ruff, and the import contracts of pyproject.toml (one-way layers).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -13,7 +13,8 @@ from cnfs.accounts.enums import Role
 from cnfs.accounts.scope import SESSION_KEY
 from cnfs.activity import services
 from cnfs.activity.models import Report
-from cnfs.bench.registry import Figure, benchmark, best_of
+from cnfs.bench.registry import Figure, benchmark, best_of, ensure_national_scale
+from cnfs.contracts.models import Contract
 
 BATCH = 500
 # Where cnfs/api/urls.py mounts the activity router.
@@ -39,7 +40,6 @@ def _rolled_back(function):
 
 
 def _advisor():
-    from cnfs.contracts.models import Contract
 
     contract = (
         Contract.objects.in_post()
@@ -48,8 +48,6 @@ def _advisor():
         .first()
     )
     if contract is None:
-        from cnfs.bench.registry import ensure_national_scale
-
         ensure_national_scale()
         return _advisor()
     return contract.candidate.user, contract.structure

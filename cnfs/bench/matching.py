@@ -3,7 +3,11 @@ import tracemalloc
 
 import numpy as np
 from django.conf import settings
+from django.db.models import Count
+from django.urls import reverse
 
+from cnfs.accounts.enums import Role
+from cnfs.accounts.models import RoleAssignment, User
 from cnfs.bench.registry import (
     Figure,
     benchmark,
@@ -140,11 +144,6 @@ def naive_search(structure, km: float) -> int:
 def pages_read_stored_or_nearby_results():
     """The shortage page reads the stored figures; the search page reads the candidates in
     a box around the structure. Each against the method it replaces, on the same data."""
-    from django.db.models import Count
-    from django.urls import reverse
-
-    from cnfs.accounts.enums import Role
-    from cnfs.accounts.models import RoleAssignment, User
 
     story = ensure_national_scale()
     ensure_national_recruitments()

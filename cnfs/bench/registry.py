@@ -5,9 +5,28 @@ A benchmark returns one or more ``Figure``: the measured value and a baseline me
 the same run (ratio = value / baseline), so figures compare across machines.
 """
 
+import random
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from cnfs.candidates.models import Candidate
+from cnfs.contracts.enums import ContractStatus
+from cnfs.contracts.models import Contract, Training
+from cnfs.demo.building import build_demo
+from cnfs.matching.enums import ProposalStatus
+from cnfs.matching.models import Proposal
+from cnfs.posts.models import Post
+from cnfs.posts.services import recount_many
+from cnfs.structures.enums import StructureStatus
+from cnfs.territories.loading import load_territories
+from cnfs.territories.models import Commune
 
 BENCHMARKS: list[Callable[[], list["Figure"]]] = []
 
@@ -45,8 +64,6 @@ def best_of(function, *, repeat: int = 5) -> float:
 
 def time_page(path: str, *, user=None, repeat: int = 5) -> tuple[float, int]:
     """(best time in ms, number of SQL queries) of a GET of ``path`` as ``user``."""
-    from django.db import connection
-    from django.test import Client
 
     client = Client(SERVER_NAME="localhost")
     if user is not None:
@@ -64,11 +81,6 @@ def time_page(path: str, *, user=None, repeat: int = 5) -> tuple[float, int]:
 
 def ensure_national_scale():
     """Load the territories and the national-scale demo if they are not there yet."""
-    from django.test.utils import override_settings
-
-    from cnfs.demo.building import build_demo
-    from cnfs.territories.loading import load_territories
-    from cnfs.territories.models import Commune
 
     if not Commune.objects.exists():
         load_territories()
@@ -84,20 +96,6 @@ def ensure_national_recruitments():
     recruitments in the validated structures, up to their posts, until there are
     ``BENCH_ADVISORS`` contracts (bulk inserts, once). The demo's national scale has
     structures and candidates but no contracts."""
-    import random
-    from datetime import timedelta
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from cnfs.candidates.models import Candidate
-    from cnfs.contracts.enums import ContractStatus
-    from cnfs.contracts.models import Contract, Training
-    from cnfs.matching.enums import ProposalStatus
-    from cnfs.matching.models import Proposal
-    from cnfs.posts.models import Post
-    from cnfs.posts.services import recount_many
-    from cnfs.structures.enums import StructureStatus
 
     missing = BENCH_ADVISORS - Contract.objects.count()
     if missing <= 0:

@@ -1,6 +1,18 @@
-from cnfs.bench.registry import Figure, benchmark, best_of
+from django.db.models import Count
+from django.urls import reverse
+
+from cnfs.bench.registry import (
+    Figure,
+    benchmark,
+    best_of,
+    ensure_national_recruitments,
+    ensure_national_scale,
+    time_page,
+)
+from cnfs.contracts.models import Contract
+from cnfs.structures.models import Structure
 from cnfs.territories.loading import DATA_DIR, load_territories, read_csv
-from cnfs.territories.models import Commune
+from cnfs.territories.models import Commune, Region
 from cnfs.territories.search import normalize
 
 QUERIES = ["saint", "lons", "st claude", "39000", "mar", "paris", "bourg", "villeneuve"]
@@ -58,13 +70,6 @@ def territories_reload():
 @benchmark
 def territory_pages():
     """The public territory pages at national scale, against the home page."""
-    from django.db.models import Count
-    from django.urls import reverse
-
-    from cnfs.bench.registry import ensure_national_recruitments, ensure_national_scale, time_page
-    from cnfs.contracts.models import Contract
-    from cnfs.structures.models import Structure
-    from cnfs.territories.models import Region
 
     ensure_national_scale()
     ensure_national_recruitments()

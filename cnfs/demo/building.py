@@ -13,12 +13,16 @@ from django.utils import timezone
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.models import User
+from cnfs.accounts.scope import resolve_active_role
 from cnfs.accounts.services import grant_role
+from cnfs.activity.models import Report
 from cnfs.candidates.models import Candidate
 from cnfs.committee import services as committee
 from cnfs.committee.enums import Decision, SessionStatus
 from cnfs.committee.models import AgendaItem, Session
+from cnfs.contracts import services as contracts
 from cnfs.contracts.models import Contract
+from cnfs.demo.management.commands.generate_reports import generate
 from cnfs.demo.seeds import (
     DEMO_DOMAIN,
     DEMO_PASSWORD,
@@ -28,8 +32,13 @@ from cnfs.demo.seeds import (
     LATER_SESSION,
 )
 from cnfs.demo.territory_contacts import seed_territory_contacts
-from cnfs.funding.rates import rate_cents
+from cnfs.funding.rates import budget_in_force, national_commitments, rate_cents
 from cnfs.funding.services import add_years
+from cnfs.matching import engine, shortage
+from cnfs.matching.services import shortlist_manually
+from cnfs.places.enums import Access, Public, Service
+from cnfs.places.models import PlaceAdvisor
+from cnfs.places.services import create_place
 from cnfs.posts import services as posts_services
 from cnfs.posts.models import Post
 from cnfs.structures import services as structures
@@ -58,7 +67,6 @@ def _user(local_part: str, first_name: str, last_name: str) -> User:
 
 def _as(user, kind):
     """Act in the demo as ``user`` with the active role ``kind`` (as a request would)."""
-    from cnfs.accounts.scope import resolve_active_role
 
     user.active_role = resolve_active_role(user, kind)
     return user
@@ -171,9 +179,6 @@ def _candidate(n: int, commune, *, user=None, **fields) -> Candidate:
 def seed_recruitment_story(story: dict):
     """The Jura's 13 advisors recruited by its 9 structures, trained and operational at the
     end of September 2021 (seeds); candidates around the seeds' structures."""
-    from cnfs.contracts import services as contracts
-    from cnfs.matching import engine, shortage
-    from cnfs.matching.services import shortlist_manually
 
     jura = story["jura"]
     if Contract.objects.filter(structure__in=jura).exists():
@@ -228,11 +233,6 @@ JURA_HOURS = ["Mo-Fr 09:00-12:00,14:00-17:00", "Tu,Th 14:00-18:00; Sa 09:00-12:0
 def seed_activity_story(story: dict):
     """Places in the Jura towns of the seeds' structures (some itinerant) and six months of
     reports of the Jura's advisors."""
-    from cnfs.activity.models import Report
-    from cnfs.demo.management.commands.generate_reports import generate
-    from cnfs.places.enums import Access, Public, Service
-    from cnfs.places.models import PlaceAdvisor
-    from cnfs.places.services import create_place
 
     offered = [Service.EVERYDAY_USES, Service.ONLINE_PROCEDURES, Service.DEVICES]
     jura = story["jura"]
@@ -339,7 +339,6 @@ def seed_synthetic_committee(rng: random.Random, scale: float):
         )
         for k in range(max(1, int(SCALE_SESSIONS * scale)))
     )
-    from cnfs.funding.rates import budget_in_force, national_commitments
 
     budget = budget_in_force()
     posts_used, cents_used = national_commitments()

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from cnfs.accounts.scope import scope_filter
 from cnfs.common.models import AppendOnlyModel
+from cnfs.common.money import euros
 from cnfs.common.workflow import Transition, Workflow
 from cnfs.funding.enums import PostFundingStatus, RateZone, UnspentOutcome
 from cnfs.structures.enums import EmployerCategory
@@ -60,7 +61,6 @@ class SubsidyRate(models.Model):
         ]
 
     def __str__(self):
-        from cnfs.common.money import euros
 
         return (
             f"{self.get_employer_category_display()} — {self.get_zone_display()} : "

@@ -12,7 +12,14 @@ from cnfs.accounts.enums import Role
 from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
 from cnfs.common.phone import normalize_french_phone
-from cnfs.structures.enums import Opinion, RequestKind, RequestStatus, StructureStatus
+from cnfs.structures.enums import (
+    AdditionReason,
+    GivebackReason,
+    Opinion,
+    RequestKind,
+    RequestStatus,
+    StructureStatus,
+)
 from cnfs.structures.models import REQUEST_WORKFLOW, STRUCTURE_WORKFLOW, PostRequest, Structure
 from cnfs.structures.perms import can_decide, can_give_opinion, can_request_amendment
 
@@ -163,7 +170,6 @@ def request_amendment(structure: Structure, *, kind, posts: int, reason: str, co
         raise ValidationError({"kind": "Choisissez un ajout ou un rendu de postes."})
     if posts is None or posts < 1:
         raise ValidationError({"posts": "Le nombre de postes est au moins 1."})
-    from cnfs.structures.enums import AdditionReason, GivebackReason
 
     reasons = AdditionReason if kind == RequestKind.ADDITION else GivebackReason
     if reason not in reasons.values:

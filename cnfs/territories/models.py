@@ -1,5 +1,7 @@
 from django.db import models
 
+from cnfs.territories.search import search_communes
+
 # Départements that are overseas territories: each one is a closed world for matching.
 OVERSEAS_DEPARTEMENTS = {"971", "972", "973", "974", "976"}
 SAINT_MARTIN_POSTAL_CODE = "97150"
@@ -43,7 +45,6 @@ class Departement(models.Model):
 
 class CommuneQuerySet(models.QuerySet):
     def search(self, query: str, *, limit: int = 20):
-        from cnfs.territories.search import search_communes
 
         return search_communes(self, query, limit=limit)
 

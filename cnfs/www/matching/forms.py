@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from cnfs.common.money import to_cents
 from cnfs.contracts.enums import ContractKind, EndReason
 from cnfs.matching.enums import DeclineReason, ProposalStatus
 from cnfs.www.funding.forms import DateInput, EuroAmountField
@@ -157,7 +158,6 @@ class ContractTermsForm(DsfrBaseForm):
     )
 
     def service_kwargs(self) -> dict:
-        from cnfs.common.money import to_cents
 
         data = self.cleaned_data
         return {
