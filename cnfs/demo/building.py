@@ -231,7 +231,7 @@ def seed_activity_story(story: dict):
     from cnfs.activity.management.commands.generate_reports import generate
     from cnfs.activity.models import Report
     from cnfs.places.enums import Access, Public, Service
-    from cnfs.places.models import PlaceAdvisor
+    from cnfs.places.models import Place, PlaceAdvisor
     from cnfs.places.services import create_place
 
     offered = [Service.EVERYDAY_USES, Service.ONLINE_PROCEDURES, Service.DEVICES]
@@ -255,7 +255,12 @@ def seed_activity_story(story: dict):
             access=Access.APPOINTMENT if n % 2 else Access.WALK_IN, itinerant=n % 3 == 2,
             services=offered[: 1 + n % 3],
             publics=[Public.EVERYONE], phone="+33384000000", visible_on_map=True,
+            appointment_url="https://rdv.anct.gouv.fr/" if n % 2 else "",
         )  # fmt: skip
+        # Checked at different times: every freshness band shows in the follow-up.
+        Place.objects.filter(pk=place.pk).update(
+            checked_at=timezone.now() - timedelta(days=100 * n)
+        )
         for advisor in advisors[1:]:
             PlaceAdvisor.objects.filter(place=place, advisor=advisor).update(main=True)
         PlaceAdvisor.objects.filter(place=place).update(shown_publicly=n % 2 == 0)
