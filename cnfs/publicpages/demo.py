@@ -1,25 +1,28 @@
-"""The contacts of the seeds' territories, for the demo (``seed_demo`` step)."""
+"""The contacts of the seeds' territories, for the demo (``seed_demo`` step).
+
+The Jura's is the one its prefecture's press release gives for any registration or
+question: the Direction départementale des territoires, by telephone or e-mail. The
+Hautes-Alpes' release gives no contact but its prefecture's site: no address is made up.
+"""
 
 from cnfs.publicpages.models import TerritoryContact
 
 DEMO_CONTACTS = {
-    "39": (
-        "Direction départementale des territoires du Jura (DDT)",
-        "https://www.jura.gouv.fr",
-    ),
-    "05": ("Préfecture des Hautes-Alpes", "https://www.hautes-alpes.gouv.fr"),
+    "39": {
+        "organisation": "Direction départementale des territoires du Jura (DDT)",
+        "phone": "03 84 86 81 36",
+        "email": "ddt-scph@jura.gouv.fr",
+        "url": "",
+    },
+    "05": {
+        "organisation": "Préfecture des Hautes-Alpes",
+        "phone": "",
+        "email": "",
+        "url": "https://www.hautes-alpes.gouv.fr",
+    },
 }
 
 
 def seed_territory_contacts(story: dict):
-    from cnfs.demo.seeds import DEMO_DOMAIN
-
-    for code, (organisation, url) in DEMO_CONTACTS.items():
-        TerritoryContact.objects.get_or_create(
-            departement_id=code,
-            defaults={
-                "organisation": organisation,
-                "url": url,
-                "email": f"conseiller-numerique-{code}@{DEMO_DOMAIN}",
-            },
-        )
+    for code, contact in DEMO_CONTACTS.items():
+        TerritoryContact.objects.update_or_create(departement_id=code, defaults=contact)
