@@ -31,7 +31,7 @@ from cnfs.funding.rates import rate_cents
 from cnfs.funding.services import add_years
 from cnfs.posts import services as posts_services
 from cnfs.posts.models import Post
-from cnfs.publicpages.demo import seed_territory_contacts
+from cnfs.publicpages.demo import seed_faq_and_resources, seed_territory_contacts
 from cnfs.structures import services as structures
 from cnfs.structures.enums import LegalType, Opinion, RequestKind, RequestStatus, StructureStatus
 from cnfs.structures.models import PostRequest, Structure
@@ -286,6 +286,7 @@ STEPS = [
     seed_recruitment_story,
     seed_activity_story,
     seed_territory_contacts,
+    seed_faq_and_resources,
 ]
 
 
