@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("cnfs.web.urls")),
     path("compte/", include("cnfs.accounts.urls")),
     path("", include("cnfs.www.territories.urls")),
+    path("", include("cnfs.publicpages.urls")),
     path("donnees/", include("cnfs.opendata.urls")),
     path("carte/", include("cnfs.public.urls")),
     path("structures/", include("cnfs.www.structures.urls")),

@@ -43,6 +43,12 @@ def _programme_figures(request):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Uploaded and generated files (resources of the demo, kits) stay out of the checkout.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_tests(settings):
     # A fast hasher: the suite creates many accounts (production keeps PBKDF2).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -77,6 +77,7 @@ class ApplicationIn(Schema):
     motivation: _text(MOTIVATION_MAX_LENGTH, required=True) = Field(description="Motivation")
     label_france_services: bool = Field(False, description="Labellisée France Services")
     label_aidants_connect: bool = Field(False, description="Habilitée Aidants Connect")
+    is_library: bool = Field(False, description="Bibliothèque ou médiathèque")
     identified_candidate: _text(250) = Field(
         "", description="Candidat déjà identifié (nom et e-mail), s’il y en a un"
     )
@@ -195,6 +196,7 @@ class StructureDetailOut(StructureOut):
     motivation: str
     label_france_services: bool
     label_aidants_connect: bool
+    is_library: bool
     commitments_accepted_at: datetime | None
     email_confirmed_at: datetime | None
     committed_subsidy: str = Field(

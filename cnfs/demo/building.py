@@ -31,13 +31,13 @@ from cnfs.demo.seeds import (
     JURA_STRUCTURES,
     LATER_SESSION,
 )
-from cnfs.demo.territory_contacts import seed_territory_contacts
+from cnfs.demo.territory_contacts import seed_faq_and_resources, seed_territory_contacts
 from cnfs.funding.rates import budget_in_force, national_commitments, rate_cents
 from cnfs.funding.services import add_years
 from cnfs.matching import engine, shortage
 from cnfs.matching.services import shortlist_manually
 from cnfs.places.enums import Access, Public, Service
-from cnfs.places.models import PlaceAdvisor
+from cnfs.places.models import Place, PlaceAdvisor
 from cnfs.places.services import create_place
 from cnfs.posts import services as posts_services
 from cnfs.posts.models import Post
@@ -255,7 +255,12 @@ def seed_activity_story(story: dict):
             access=Access.APPOINTMENT if n % 2 else Access.WALK_IN, itinerant=n % 3 == 2,
             services=offered[: 1 + n % 3],
             publics=[Public.EVERYONE], phone="+33384000000", visible_on_map=True,
+            appointment_url="https://rdv.anct.gouv.fr/" if n % 2 else "",
         )  # fmt: skip
+        # Checked at different times: every freshness band shows in the follow-up.
+        Place.objects.filter(pk=place.pk).update(
+            checked_at=timezone.now() - timedelta(days=100 * n)
+        )
         for advisor in advisors[1:]:
             PlaceAdvisor.objects.filter(place=place, advisor=advisor).update(main=True)
         PlaceAdvisor.objects.filter(place=place).update(shown_publicly=n % 2 == 0)
@@ -281,6 +286,7 @@ STEPS = [
     seed_recruitment_story,
     seed_activity_story,
     seed_territory_contacts,
+    seed_faq_and_resources,
 ]
 
 

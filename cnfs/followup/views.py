@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import role_required
@@ -15,6 +16,8 @@ from cnfs.followup import figures
 from cnfs.followup.forms import OPINION_KINDS, OpinionForm, OpinionState, RequestFilterForm
 from cnfs.followup.tables import STATUS_GROUPS, figures_csv, table_row
 from cnfs.funding.models import Payment
+from cnfs.places.freshness import BADGES, Freshness, band_q
+from cnfs.places.models import Place
 from cnfs.structures import services
 from cnfs.structures.enums import AdditionReason, RequestKind, RequestStatus
 from cnfs.structures.models import PostRequest, Structure
@@ -212,6 +215,66 @@ def departement(request, code):
             "status_groups": [label for label, _ in STATUS_GROUPS],
             "page_obj": page,
             "page_title": f"Suivi : {title}",
+            "breadcrumb_data": {
+                "links": [{"url": reverse("followup:index"), "title": "Suivi des territoires"}],
+                "current": title,
+            },
+        },
+    )
+
+
+@role_required(*FOLLOWUP_ROLES)
+def places(request):
+    """The places of the territory by freshness band (DOMAIN §8): the count of each band
+    (one query) and the places of the chosen band, least recently checked first."""
+    departements = list(departements_in_scope(request.user))
+    codes = {d.code for d in departements}
+    chosen_departement = request.GET.get("departement", "")
+    if chosen_departement not in codes:
+        chosen_departement = ""
+    chosen_band = request.GET.get("fraicheur", "")
+    if chosen_band not in Freshness.values:
+        chosen_band = ""
+    today = timezone.localdate()
+    in_territory = Place.objects.filter(active=True, commune__departement__in=codes)
+    if chosen_departement:
+        in_territory = in_territory.filter(commune__departement=chosen_departement)
+    counts = in_territory.freshness_counts(today)
+    listing = in_territory.with_freshness(today).select_related("commune", "structure")
+    if chosen_band:
+        listing = listing.filter(band_q(chosen_band, today))
+    listing = listing.order_by(F("checked_at").asc(nulls_first=True), "name", "pk")
+    page = Paginator(listing, PER_PAGE).get_page(request.GET.get("page"))
+    labels = dict(Freshness.choices)
+    for place in page:
+        place.band_label = labels[place.freshness_band]
+        place.band_badge = BADGES[place.freshness_band]
+    base = f"?departement={chosen_departement}&" if chosen_departement else "?"
+    bands = [
+        {
+            "value": band.value,
+            "label": band.label,
+            "badge": BADGES[band],
+            "count": counts[band.value],
+            "url": f"{base}fraicheur={band.value}",
+            "current": band.value == chosen_band,
+        }
+        for band in Freshness
+    ]
+    title = "Fraîcheur des lieux d’activité"
+    return render(
+        request,
+        "followup/places.html",
+        {
+            "bands": bands,
+            "total": sum(counts.values()),
+            "departements": departements,
+            "chosen_departement": chosen_departement,
+            "chosen_band": chosen_band,
+            "chosen_label": labels.get(chosen_band, ""),
+            "page_obj": page,
+            "page_query": (base[1:] + (f"fraicheur={chosen_band}&" if chosen_band else "")),
+            "page_title": title,
             "breadcrumb_data": {
                 "links": [{"url": reverse("followup:index"), "title": "Suivi des territoires"}],
                 "current": title,

@@ -243,7 +243,7 @@ def lieu_row(place) -> dict:
         "modalites_acces": _join(access_modes(place)),
         "modalites_accompagnement": _join(ACCOMPANIMENT),
         "fiche_acces_libre": "",
-        "prise_rdv": "",
+        "prise_rdv": place.appointment_url,
     }
 
 
@@ -323,6 +323,8 @@ def _di_mobilisation(place) -> list[str]:
         modes.append("telephoner")
     if place.email:
         modes.append("envoyer-un-courriel")
+    if place.appointment_url:
+        modes.append("utiliser-lien-mobilisation")
     return modes
 
 
@@ -354,7 +356,9 @@ def di_services(place) -> list[dict]:
                 "modes_accueil": ["en-presentiel"],
                 "zone_eligibilite": [place.commune.departement_id],
                 "contact_nom_prenom": None,
-                "lien_mobilisation": None,
+                "lien_mobilisation": place.appointment_url or None,
+                # The booking link, under data·inclusion's historical name as well.
+                "prise_rdv": place.appointment_url or None,
                 "modes_mobilisation": modes or None,
                 "mobilisable_par": ["usagers", "professionnels"],
                 "mobilisation_precisions": None,

@@ -1,16 +1,32 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.scope import active_role, scope_filter
 from cnfs.contracts.models import Contract
+from cnfs.places import freshness
 from cnfs.places.enums import Access, Fees
 
 
 class PlaceQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visible_on_map=True, active=True)
+
+    def with_freshness(self, day=None):
+        """Each place annotated with ``freshness_band``, its band on ``day`` (DOMAIN §8)."""
+        return self.annotate(freshness_band=freshness.band_case(day or timezone.localdate()))
+
+    def freshness_counts(self, day=None) -> dict:
+        """The number of places in each freshness band on ``day``, in one query."""
+        day = day or timezone.localdate()
+        return self.aggregate(
+            **{
+                band.value: Count("pk", filter=freshness.band_q(band, day))
+                for band in freshness.Freshness
+            }
+        )
 
     def visible_to(self, user):
         """The places ``user`` may see in his or her active role: an advisor, those where
@@ -42,6 +58,10 @@ class Place(models.Model):
     phone = models.CharField("téléphone (format international)", max_length=20, blank=True)
     email = models.EmailField("e-mail", blank=True)
     website = models.URLField("site web", blank=True)
+    appointment_url = models.URLField(
+        "lien de prise de rendez-vous", max_length=500, blank=True,
+        help_text="Adresse https d’un service de rendez-vous en ligne (RDV Service Public…).",
+    )  # fmt: skip
     opening_hours = models.CharField(
         "horaires (format OpenStreetMap)", max_length=500, blank=True,
         help_text="Par exemple : Mo-Fr 09:00-12:00,14:00-17:00",
@@ -62,6 +82,13 @@ class Place(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    checked_at = models.DateTimeField(
+        "informations vérifiées le", null=True, blank=True,
+        help_text="Dernière confirmation ou modification par un conseiller ou la structure.",
+    )  # fmt: skip
+    freshness_reminded_at = models.DateTimeField(
+        "rappel de vérification envoyé le", null=True, blank=True, editable=False
+    )
 
     objects = PlaceQuerySet.as_manager()
 
@@ -76,6 +103,10 @@ class Place(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.commune.name})"
+
+    def freshness_status(self, day=None) -> dict:
+        """The band, label, badge and last check date a page shows (DOMAIN §8)."""
+        return freshness.describe(self.checked_at, day)
 
 
 class PlaceAdvisor(models.Model):

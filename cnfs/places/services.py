@@ -11,16 +11,19 @@ import unicodedata
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.scope import active_role
 from cnfs.common import audit
+from cnfs.common.mail import send_templated_email
 from cnfs.common.phone import normalize_french_phone
 from cnfs.contracts.models import Contract, in_post_q
 from cnfs.contracts.services import current_contract
-from cnfs.places import hours
+from cnfs.places import freshness, hours
 from cnfs.places.enums import Access, Fees, Public, Service
 from cnfs.places.models import Place, PlaceAdvisor
 from cnfs.structures.models import Structure
@@ -41,8 +44,8 @@ class Label(models.TextChoices):
 
 EDITABLE_FIELDS = [
     "name", "address", "commune", "latitude", "longitude", "siret", "phone", "email",
-    "website", "opening_hours", "access", "itinerant", "services", "publics", "fees",
-    "labels", "visible_on_map",
+    "website", "appointment_url", "opening_hours", "access", "itinerant", "services",
+    "publics", "fees", "labels", "visible_on_map",
 ]  # fmt: skip
 MULTIPLE_CHOICES = {"services": Service, "publics": Public, "labels": Label}
 
@@ -63,6 +66,21 @@ ADDRESS_WORDS = {
     "st": "saint",
     "ste": "sainte",
 }
+
+
+APPOINTMENT_ERROR = (
+    "Saisissez l’adresse complète d’un service de prise de rendez-vous, commençant par "
+    "https://, par exemple https://rdv.anct.gouv.fr/…"
+)
+https_url = URLValidator(schemes=["https"], message=APPOINTMENT_ERROR)
+
+
+def validate_appointment_url(value: str) -> str:
+    """An https address (RDV Service Public or any booking service), or empty."""
+    value = (value or "").strip()
+    if value:
+        https_url(value)
+    return value
 
 
 NOT_MANAGER = "Réservé aux conseillers du lieu et aux gestionnaires de sa structure."
@@ -166,6 +184,11 @@ def _clean(fields: dict, place: Place | None = None) -> dict:
             data["phone"] = normalize_french_phone(data["phone"])
         except ValidationError as error:
             errors["phone"] = error.messages
+    if "appointment_url" in data:
+        try:
+            data["appointment_url"] = validate_appointment_url(data["appointment_url"])
+        except ValidationError as error:
+            errors["appointment_url"] = error.messages
     if "opening_hours" in data:
         try:
             data["opening_hours"] = hours.validate(data["opening_hours"])
@@ -229,7 +252,9 @@ def create_place(*, by, structure=None, advisors=(), main=False, **fields) -> Pl
     data = _clean(fields)
     is_advisor = active_role(by).kind == Role.ADVISOR
     workers = _check_advisors(structure, [*advisors, *([by] if is_advisor else [])])
-    place = Place.objects.create(structure=structure, created_by=by, **data)
+    place = Place.objects.create(
+        structure=structure, created_by=by, checked_at=timezone.now(), **data
+    )
     PlaceAdvisor.objects.bulk_create([PlaceAdvisor(place=place, advisor=a) for a in workers])
     audit.record("place.create", by=by, obj=place, summary=f"Lieu créé : {place.name}")
     if main and is_advisor:
@@ -254,6 +279,7 @@ def update_place(place: Place, *, by, advisors=None, main=None, **fields) -> Pla
     }
     for name, value in data.items():
         setattr(place, name, value)
+    place.checked_at = timezone.now()  # an edit is a check (DOMAIN §8)
     place.save()
     if advisors is not None:
         _set_advisors(place, advisors, by=by)
@@ -265,6 +291,85 @@ def update_place(place: Place, *, by, advisors=None, main=None, **fields) -> Pla
         "place.update", by=by, obj=place, summary=f"Lieu modifié : {place.name}", changes=changes
     )
     return place
+
+
+@transaction.atomic
+def confirm_place(place: Place, *, by) -> Place:
+    """An editor says the place's information is still right: it is checked today."""
+    if not can_manage_place(by, place):
+        raise PermissionDenied(NOT_MANAGER)
+    place = Place.objects.select_for_update().get(pk=place.pk)
+    place.checked_at = timezone.now()
+    place.save(update_fields=["checked_at", "updated_at"])
+    audit.record("place.confirm", by=by, obj=place, summary=f"Lieu vérifié : {place.name}")
+    return place
+
+
+# Freshness reminders (DOMAIN §8) ----------------------------------------------------------
+
+
+def places_to_remind(day):
+    """Active places no longer up to date on ``day`` (last checked before the day
+    ``REMINDER_MONTHS`` months ago, or never) whose editors have not been reminded since
+    that check: one reminder per stretch between two checks."""
+    limit = freshness.months_ago(day, freshness.REMINDER_MONTHS)
+    return Place.objects.filter(active=True).filter(
+        Q(checked_at__isnull=True) | Q(checked_at__lt=limit),
+        Q(freshness_reminded_at__isnull=True) | Q(freshness_reminded_at__lt=F("checked_at")),
+    )
+
+
+def place_editors(places) -> dict[int, list[str]]:
+    """The e-mail addresses of each place's editors: the advisors who work there and the
+    managers of its structure (active accounts), in two queries."""
+    places = list(places)
+    editors = {place.pk: set() for place in places}
+    links = PlaceAdvisor.objects.filter(place__in=places, advisor__is_active=True).values_list(
+        "place_id", "advisor__email"
+    )
+    for place_id, email in links:
+        editors[place_id].add(email)
+    by_structure = {}
+    managers = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            roles__role=Role.STRUCTURE,
+            roles__structure__in={p.structure_id for p in places if p.structure_id},
+        )
+        .values_list("roles__structure", "email")
+    )
+    for structure_id, email in managers:
+        by_structure.setdefault(structure_id, set()).add(email)
+    for place in places:
+        editors[place.pk] |= by_structure.get(place.structure_id, set())
+    return {pk: sorted(emails) for pk, emails in editors.items()}
+
+
+def remind_stale_places(first, last, *, apply: bool) -> dict[str, int]:
+    """Remind the editors of the places due on ``last`` (the periodic command's window:
+    the due date is a threshold, so a missed day is caught up the next run)."""
+    due = list(places_to_remind(last).select_related("commune").order_by("pk"))
+    editors = place_editors(due)
+    reminded = [place for place in due if editors[place.pk]]
+    if apply:
+        now = timezone.now()
+        Place.objects.filter(pk__in=[p.pk for p in due]).update(freshness_reminded_at=now)
+        for place in reminded:
+            send_templated_email(
+                editors[place.pk],
+                "places/email/freshness_reminder.txt",
+                {"place": place, "status": place.freshness_status(last)},
+            )
+            audit.record(
+                "place.remind", by=None, obj=place,
+                summary=f"Rappel de vérification envoyé pour le lieu n° {place.pk}",
+            )  # fmt: skip
+    return {
+        "Lieux à vérifier (6 mois ou plus)": len(due),
+        "Lieux rappelés à leurs conseillers et gestionnaires": len(reminded),
+        "Lieux sans personne à prévenir": len(due) - len(reminded),
+    }
 
 
 def _set_advisors(place, advisors, *, by):

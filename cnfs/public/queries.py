@@ -43,8 +43,9 @@ ROW_FIELDS = {
     "access": "access",
     "opening_hours": "opening_hours",
     "departement": "commune__departement_id",
+    "appointment": "appointment_url",
 }
-PUBLIC_ROW_FIELDS = ("id", "name", "lat", "lon", "commune", "itinerant", "access")
+PUBLIC_ROW_FIELDS = ("id", "name", "lat", "lon", "commune", "itinerant", "access", "appointment")
 GROUP_FIELDS = (
     "commune__departement_id",
     "commune__departement__name",

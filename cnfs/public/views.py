@@ -171,6 +171,7 @@ def place_detail(request, pk):
                 place.opening_hours, timezone.now(), tz=hours.timezone_for(departement)
             ),
             "advisors": [name for name in advisors if name],
+            "freshness": place.freshness_status(),
             "page_title": place.name,
             "breadcrumb_data": {
                 "links": [{"url": reverse("public:map"), "title": PAGE_TITLE}],

@@ -6,11 +6,13 @@ Each function runs a fixed number of grouped queries, whatever the data size.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cnfs.contracts.enums import VALIDATED_STATUSES
 from cnfs.contracts.models import Contract, in_post_q, operational_q, training_in_progress_q
+from cnfs.posts.models import Post
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import Structure
 
@@ -125,9 +127,23 @@ def deployment_by(level: str, *, region: str | None = None) -> dict[str, Deploym
     return rows
 
 
+def _post_count(posts) -> Coalesce:
+    """The number of ``posts`` of each structure, as a subquery (0 when none)."""
+    per_structure = (
+        posts.filter(structure=OuterRef("pk"))
+        .order_by()
+        .values("structure")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_structure), 0, output_field=IntegerField())
+
+
 def hosting_structures(*, departement: str | None = None, region: str | None = None):
-    """The structures that recruited advisors, with their commune and their number of
-    advisors recruited and in post (one query)."""
+    """The structures that host or will host advisors: those with posts granted (from the
+    posts themselves: ``Structure.granted_posts`` and ``occupied_posts`` are caches of
+    them) or that recruited; each with its commune, its posts granted and open (granted,
+    held by no contract), and its advisors recruited and in post. One query."""
     structures = Structure.objects.all()
     if departement:
         structures = structures.filter(departement_id=departement)
@@ -138,8 +154,10 @@ def hosting_structures(*, departement: str | None = None, region: str | None = N
         structures.annotate(
             recruited=Count("contracts__candidate", distinct=True, filter=recruited),
             in_post=Count("contracts", filter=in_post_q(timezone.localdate(), "contracts__")),
+            posts_granted=_post_count(Post.objects.granted()),
+            posts_open=_post_count(Post.objects.free()),
         )
-        .filter(recruited__gt=0)
+        .filter(Q(recruited__gt=0) | Q(posts_granted__gt=0))
         .select_related("commune", "departement")
         .order_by("departement_id", "name", "pk")
     )

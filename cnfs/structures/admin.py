@@ -53,6 +53,7 @@ class StructureAdmin(admin.ModelAdmin):
         ("email_confirmed_at", admin.EmptyFieldListFilter),
         "label_france_services",
         "label_aidants_connect",
+        "is_library",
         "departement__region",
     ]
     search_fields = ["name", "siret", "contact_email", "contact_last_name"]

@@ -31,7 +31,7 @@ APPLICATION_FIELDS = [
     "legal_type", "name", "siret", "address", "commune", "contact_first_name",
     "contact_last_name", "contact_role", "contact_email", "contact_phone", "posts_requested",
     "desired_start_date", "motivation", "label_france_services", "label_aidants_connect",
-    "identified_candidate",
+    "identified_candidate", "is_library",
 ]  # fmt: skip
 
 

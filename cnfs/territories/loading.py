@@ -75,6 +75,7 @@ def load_territories(data_dir: Path = DATA_DIR) -> list[LoadReport]:
             "chef_lieu": int(row["chef_lieu"] or 0),
             "latitude": float(row["latitude"]),
             "longitude": float(row["longitude"]),
+            "area_km2": float(row["area_km2"]) if row.get("area_km2") else None,
         }
         for row in read_csv(data_dir / "communes.csv.gz")
     }
@@ -94,6 +95,7 @@ def load_territories(data_dir: Path = DATA_DIR) -> list[LoadReport]:
                 "chef_lieu",
                 "latitude",
                 "longitude",
+                "area_km2",
             ],
         ),
     ]

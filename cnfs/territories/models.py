@@ -1,5 +1,6 @@
 from django.db import models
 
+from cnfs.territories import rurality
 from cnfs.territories.search import search_communes
 
 # Départements that are overseas territories: each one is a closed world for matching.
@@ -39,6 +40,16 @@ class Departement(models.Model):
         return f"{self.name} ({self.code})"
 
     @property
+    def density(self) -> float | None:
+        """Inhabitants per km² (None without an area)."""
+        return rurality.density(self.population, self.area_km2)
+
+    @property
+    def is_rural(self) -> bool | None:
+        """Rural by the platform's proxy (``cnfs.territories.rurality``), not INSEE's grid."""
+        return rurality.is_rural(self.population, self.area_km2)
+
+    @property
     def is_overseas(self) -> bool:
         return self.code in OVERSEAS_DEPARTEMENTS
 
@@ -63,6 +74,7 @@ class Commune(models.Model):
     )
     latitude = models.FloatField("latitude")
     longitude = models.FloatField("longitude")
+    area_km2 = models.FloatField("superficie (km²)", null=True, blank=True)
 
     objects = CommuneQuerySet.as_manager()
 
@@ -92,6 +104,16 @@ class Commune(models.Model):
         if SAINT_MARTIN_POSTAL_CODE in self.postal_code_list:
             return "saint-martin"
         return self.departement_id if self.departement_id in OVERSEAS_DEPARTEMENTS else ""
+
+    @property
+    def density(self) -> float | None:
+        """Inhabitants per km² (None without an area)."""
+        return rurality.density(self.population, self.area_km2)
+
+    @property
+    def is_rural(self) -> bool | None:
+        """Rural by the platform's proxy (``cnfs.territories.rurality``), not INSEE's grid."""
+        return rurality.is_rural(self.population, self.area_km2)
 
     @property
     def is_overseas(self) -> bool:

@@ -93,6 +93,7 @@ COMMUNE_COLUMNS = [
     "chef_lieu",
     "latitude",
     "longitude",
+    "area_km2",
 ]
 
 
@@ -309,6 +310,32 @@ def complete_outlines(
     return completed
 
 
+EARTH_RADIUS_KM = 6371.0088
+
+
+def area_km2(geometry: shapely.Geometry) -> float:
+    """Area of a WGS 84 outline in km², in the sinusoidal projection (equal-area)."""
+
+    def project(coords):
+        lon, lat = np.radians(coords[:, 0]), np.radians(coords[:, 1])
+        return np.column_stack([EARTH_RADIUS_KM * lon * np.cos(lat), EARTH_RADIUS_KM * lat])
+
+    return float(shapely.transform(shapely.make_valid(geometry), project).area)
+
+
+def add_areas(communes: list[dict], outlines: dict[str, shapely.Geometry]) -> list[str]:
+    """Each commune's ``area_km2`` (2 decimals; empty without an outline), in place;
+    returns the communes without one. With the population, it gives the density of the
+    rurality proxy (``cnfs/territories/rurality.py``)."""
+    missing = []
+    for commune in communes:
+        outline = outlines.get(commune["insee"])
+        commune["area_km2"] = f"{area_km2(outline):.2f}" if outline is not None else ""
+        if outline is None:
+            missing.append(commune["insee"])
+    return missing
+
+
 def place_communes(
     communes: list[dict],
     outlines: dict[str, shapely.Geometry],
@@ -398,6 +425,7 @@ def main() -> None:
         code: inner_point(u) for code, u in zip(departement_codes, unions, strict=True)
     }
     fallbacks.update(place_communes(communes, outlines, departement_points))
+    fallbacks["no area"] = add_areas(communes, outlines)
     simplified = simplify_outlines(unions)
     features = [
         {

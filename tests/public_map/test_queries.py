@@ -105,7 +105,9 @@ def test_bbox_returns_only_the_places_inside(communes):
     data = queries.map_data(MapFilters(), AROUND_LYON, 10)
     assert data["kind"] == "places"
     assert sorted(names(data["places"])) == ["Lyon", "Villeurbanne"]
-    assert set(data["places"][0]) == {"id", "name", "lat", "lon", "commune", "itinerant", "access"}
+    assert set(data["places"][0]) == {
+        "id", "name", "lat", "lon", "commune", "itinerant", "access", "appointment"
+    }  # fmt: skip
 
 
 def test_few_places_are_shown_even_zoomed_out(communes):

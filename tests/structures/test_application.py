@@ -202,3 +202,23 @@ def test_bad_confirmation_token_is_a_french_400(client, db, token):
     response = client.get(reverse("structures:confirm", args=[token]))
     assert response.status_code == 400
     assert "Lien de confirmation invalide" in response.content.decode()
+
+
+def test_a_library_says_so_in_its_application(client, application_data, structure_page_reader):
+    client.post(APPLY_URL, application_data | {"is_library": "on"})
+    structure = Structure.objects.get()
+    assert structure.is_library
+
+    client.force_login(structure_page_reader)
+    page = client.get(reverse("structures:detail", args=[structure.pk])).content.decode()
+    assert "Bibliothèque ou médiathèque" in page
+
+
+def test_an_application_is_not_a_library_by_default(client, application_data):
+    client.post(APPLY_URL, application_data)
+    assert Structure.objects.get().is_library is False
+
+
+@pytest.fixture
+def structure_page_reader(db):
+    return factories.UserFactory(roles=[(Role.NATIONAL, {})])

@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cnfs.contracts.enums import ContractStatus, TrainingStatus
@@ -33,13 +35,15 @@ def test_the_jura_page_reads_like_the_press_release(client, jura_story):
     )
 
 
-def test_the_jura_page_lists_exactly_its_9_structures(client, jura_story):
+def test_the_jura_page_lists_its_9_structures_and_the_one_yet_to_recruit(client, jura_story):
     response = client.get(jura_url())
 
     listed = [s.name for s in response.context["structures"]]
-    assert sorted(listed) == sorted(name for name, _, _ in JURA_STRUCTURES)
+    expected = [name for name, _, _ in JURA_STRUCTURES] + ["Structure sans recrutement"]
+    assert sorted(listed) == sorted(expected)
     assert "Mairie candidate" not in response.content.decode()
-    assert "Structure sans recrutement" not in response.content.decode()
+    waiting = next(s for s in response.context["structures"] if s.name.startswith("Structure"))
+    assert (waiting.posts_granted, waiting.posts_open, waiting.recruited) == (1, 1, 0)
     ecla = next(s for s in response.context["structures"] if s.name.startswith("ECLA"))
     assert (ecla.commune.name, ecla.recruited, ecla.in_post) == ("Lons-le-Saunier", 3, 3)
 
@@ -61,6 +65,48 @@ def test_advisors_recruited_count_people_once_and_ended_contracts_still_count(cl
     figures = response.context["deployment"]
     assert (figures.recruited, figures.in_post, figures.hosting_structures) == (2, 2, 1)
     assert "2 conseillers numériques ont été recrutés par 1 structure." in text(response)
+
+
+def test_the_hautes_alpes_page_lists_its_12_structures_and_their_18_open_posts(
+    client, hautes_alpes_story
+):
+    response = client.get(reverse("territories:departement", args=["05"]))
+
+    listed = response.context["structures"]
+    assert len(listed) == 12
+    assert sum(s.posts_granted for s in listed) == 18
+    assert sum(s.posts_open for s in listed) == 18
+    assert "Structure des Hautes-Alpes 7" in response.content.decode()
+
+
+def test_open_posts_are_the_granted_posts_no_contract_holds(client, jura):
+    structure = factories.StructureFactory(
+        validated=True, granted_posts=3, commune__departement=jura
+    )
+    recruit(structure)
+    recruit(structure, status=ContractStatus.ENDED)
+
+    (listed,) = client.get(jura_url()).context["structures"]
+
+    assert (listed.posts_granted, listed.posts_open, listed.in_post) == (3, 2, 1)
+
+
+def test_the_structures_list_runs_the_same_queries_for_more_structures(
+    client, hautes_alpes_story, hautes_alpes
+):
+    url = reverse("territories:departement", args=["05"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(5):
+        structure = factories.StructureFactory(
+            validated=True, granted_posts=2, commune__departement=hautes_alpes,
+            commune__insee=f"05{n + 50:03d}",
+        )  # fmt: skip
+        recruit(structure)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
 
 
 def test_the_hautes_alpes_page_says_18_posts(client, hautes_alpes_story):
@@ -304,7 +350,22 @@ def test_the_demo_seeds_the_contact_of_the_jura(jura):
     seed_territory_contacts({})
     seed_territory_contacts({})
 
-    assert TerritoryContact.objects.get(departement=jura).organisation.startswith(
-        "Direction départementale des territoires du Jura"
-    )
+    contact = TerritoryContact.objects.get(departement=jura)
+    assert contact.organisation.startswith("Direction départementale des territoires du Jura")
+    # The press release's words: "par téléphone au 03.84.86.81.36, à l’adresse mél
+    # ddt-scph@jura.gouv.fr".
+    assert (contact.phone, contact.email) == ("03 84 86 81 36", "ddt-scph@jura.gouv.fr")
     assert TerritoryContact.objects.count() == 2
+    assert TerritoryContact.objects.get(departement_id="05").email == ""
+
+
+def test_the_demo_replaces_a_placeholder_contact(jura):
+    from cnfs.publicpages.demo import seed_territory_contacts
+
+    factories.DepartementFactory(code="05", name="Hautes-Alpes")
+    TerritoryContact.objects.create(
+        departement=jura, organisation="DDT", email="conseiller-numerique-39@exemple.fr"
+    )
+    seed_territory_contacts({})
+
+    assert TerritoryContact.objects.get(departement=jura).email == "ddt-scph@jura.gouv.fr"

@@ -49,6 +49,9 @@ class DecisionForm(DsfrBaseForm):
 class AgendaFilterForm(DsfrBaseForm):
     departement = forms.ChoiceField(label="Département", required=False)
     undecided = forms.BooleanField(label="Points non décidés seulement", required=False)
+    libraries_first = forms.BooleanField(
+        label="Bibliothèques en commune rurale d’abord", required=False
+    )
 
     def __init__(self, *args, departements=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import BooleanField, Case, Count, Max, Q, Sum, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from cnfs.common.web import add_service_errors, csv_response
 from cnfs.funding.rates import NoRateError
 from cnfs.structures.enums import RequestKind
 from cnfs.territories.models import Departement
+from cnfs.territories.rurality import PROXY_NOTICE, rural_q
 from cnfs.www.committee.forms import (
     AgendaFilterForm,
     CloseSessionForm,
@@ -64,9 +65,22 @@ def _summary(session) -> dict:
     return summary
 
 
+RURAL_LIBRARY = Case(
+    When(
+        Q(request__structure__is_library=True) & rural_q("request__structure__commune__"),
+        then=Value(True),
+    ),
+    default=Value(False),
+    output_field=BooleanField(),
+)
+
+
 def _row(item, *, data=None, errors=(), saved=None) -> dict:
     """What one agenda row shows: the recorded decision, or what was just submitted."""
     request = item.request
+    if not hasattr(item, "rural_library"):
+        structure = request.structure
+        item.rural_library = structure.is_library and bool(structure.commune.is_rural)
     if data is not None:
         values = {
             "decision": data.get("decision", ""),
@@ -139,14 +153,19 @@ def session_detail(request, number):
         ).order_by("code")
     )
     filters = AgendaFilterForm(request.GET or None, departements=departements)
-    items = session.items.select_related("request__structure__departement").order_by(
-        "position", "id"
+    items = (
+        session.items.select_related("request__structure__departement")
+        .annotate(rural_library=RURAL_LIBRARY)
+        .order_by("position", "id")
     )
     if filters.is_valid():
         if code := filters.cleaned_data["departement"]:
             items = items.filter(request__structure__departement_id=code)
         if filters.cleaned_data["undecided"]:
             items = items.filter(decision="")
+        if filters.cleaned_data["libraries_first"]:
+            # Seed 003's rule: libraries are a priority in rural areas.
+            items = items.order_by("-rural_library", "position", "id")
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -158,6 +177,7 @@ def session_detail(request, number):
             "page_obj": page,
             "rows": [_row(item) for item in page.object_list],
             "decisions": Decision.choices,
+            "rurality_notice": PROXY_NOTICE,
             "page_title": str(session),
             "breadcrumb_data": _sessions_crumb(str(session)),
         },
@@ -168,7 +188,10 @@ def session_detail(request, number):
 @require_POST
 def decide_item(request, pk):
     item = get_object_or_404(
-        AgendaItem.objects.select_related("session", "request__structure__departement"), pk=pk
+        AgendaItem.objects.select_related(
+            "session", "request__structure__departement", "request__structure__commune"
+        ),
+        pk=pk,
     )
     form = DecisionForm(request.POST)
     errors, saved = [], None

@@ -5,7 +5,12 @@ from dsfr.forms import DsfrBaseForm
 from cnfs.common.validators import single_line
 from cnfs.places import hours
 from cnfs.places.enums import Access, Fees, Public, Service
-from cnfs.places.services import EDITABLE_FIELDS, Label, normalize_address
+from cnfs.places.services import (
+    EDITABLE_FIELDS,
+    Label,
+    normalize_address,
+    validate_appointment_url,
+)
 from cnfs.www.structures.forms import FrenchPhoneField, SiretField
 from cnfs.www.territories.forms import CommuneField
 
@@ -78,6 +83,15 @@ class PlaceForm(DsfrBaseForm):
         help_text="Par exemple : https://www.mediatheque-dole.fr",
         error_messages={"invalid": "Saisissez une adresse web valide."},
     )
+    appointment_url = forms.CharField(
+        label="Lien de prise de rendez-vous",
+        required=False,
+        max_length=500,
+        validators=[validate_appointment_url],
+        help_text="Adresse https d’un service de rendez-vous en ligne, par exemple "
+        "RDV Service Public : https://rdv.anct.gouv.fr/…",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
     opening_hours = OpeningHoursField(
         label="Horaires d’ouverture",
         required=False,
@@ -145,7 +159,7 @@ class PlaceForm(DsfrBaseForm):
 
     FIELDSETS = [
         ("Le lieu", ["structure", "name", "address", "commune", "latitude", "longitude", "siret"]),
-        ("Contact", ["phone", "email", "website"]),
+        ("Contact", ["phone", "email", "website", "appointment_url"]),
         ("Accueil", ["opening_hours", "access", "itinerant", "fees", "visible_on_map"]),
         ("Services, publics et labels", ["services", "publics", "labels"]),
         ("Conseillers", ["advisors", "main"]),

@@ -10,4 +10,5 @@ urlpatterns = [
     path("horaires/apercu/", views.hours_preview, name="hours_preview"),
     path("<int:pk>/", views.place_detail, name="detail"),
     path("<int:pk>/modifier/", views.place_edit, name="edit"),
+    path("<int:pk>/confirmer/", views.place_confirm, name="confirm"),
 ]

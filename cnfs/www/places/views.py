@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import role_required
@@ -70,6 +71,7 @@ def place_detail(request, pk):
         {
             "place": place,
             "hours_lines": hours.describe(place.opening_hours),
+            "freshness": place.freshness_status(),
             "can_edit": services.can_manage_place(request.user, place),
             "page_title": place.name,
             "breadcrumb_data": {"links": [_list_crumb()], "current": place.name},
@@ -193,6 +195,16 @@ def place_edit(request, pk):
                 messages.success(request, f"Le lieu « {place.name} » est modifié.")
                 return redirect("places:detail", place.pk)
     return _render_form(request, form, place=place, duplicates=duplicates)
+
+
+@require_POST
+@role_required(*PLACE_EDITORS)
+def place_confirm(request, pk):
+    """An editor confirms the place's information is still right (DOMAIN §8)."""
+    place = get_object_or_404(Place.objects.visible_to(request.user), pk=pk)
+    services.confirm_place(place, by=request.user)
+    messages.success(request, f"Les informations du lieu « {place.name} » sont confirmées.")
+    return redirect("places:detail", place.pk)
 
 
 @role_required(*PLACE_EDITORS)

@@ -80,6 +80,11 @@ class ApplicationForm(DsfrBaseForm):
         max_length=200,
         error_messages={"required": "Indiquez le nom de la structure."},
     )
+    is_library = forms.BooleanField(
+        label="La structure est une bibliothèque ou une médiathèque",
+        required=False,
+        help_text="Les bibliothèques des communes rurales sont prioritaires.",
+    )
     siret = SiretField(error_messages={"required": "Indiquez le SIRET de la structure."})
     address = forms.CharField(
         validators=[single_line],
@@ -175,7 +180,7 @@ class ApplicationForm(DsfrBaseForm):
     )
 
     FIELDSETS = [
-        ("La structure", ["legal_type", "name", "siret", "address", "commune"]),
+        ("La structure", ["legal_type", "name", "is_library", "siret", "address", "commune"]),
         (
             "La personne à contacter",
             [

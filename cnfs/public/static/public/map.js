@@ -47,6 +47,16 @@
     box.appendChild(link);
     box.appendChild(document.createElement("br"));
     box.appendChild(document.createTextNode(place.commune + (place.itinerant ? " (itinérant)" : "")));
+    if (place.appointment) {
+      var booking = document.createElement("a");
+      booking.href = place.appointment;
+      booking.rel = "noopener";
+      booking.target = "_blank";
+      booking.title = "Prendre rendez-vous à " + place.name + " — nouvelle fenêtre";
+      booking.textContent = "Prendre rendez-vous";
+      box.appendChild(document.createElement("br"));
+      box.appendChild(booking);
+    }
     return box;
   }
 
