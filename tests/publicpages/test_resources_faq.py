@@ -1,7 +1,7 @@
 """The public resources page (digital-inclusion kits) and the FAQ."""
 
 import pytest
-from cnfs.publicpages.demo import DEMO_QUESTIONS, seed_faq_and_resources
+from cnfs.demo.territory_contacts import DEMO_QUESTIONS, seed_faq_and_resources
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection

@@ -360,7 +360,7 @@ def test_the_demo_seeds_the_contact_of_the_jura(jura):
 
 
 def test_the_demo_replaces_a_placeholder_contact(jura):
-    from cnfs.publicpages.demo import seed_territory_contacts
+    from cnfs.demo.territory_contacts import seed_territory_contacts
 
     factories.DepartementFactory(code="05", name="Hautes-Alpes")
     TerritoryContact.objects.create(
