@@ -25,6 +25,7 @@ run: $(STAMP)
 	$(PY) manage.py load_territories
 	$(PY) manage.py seed_demo
 	@echo "Site : http://127.0.0.1:$(PORT)/"
+	@echo "Courriels envoyés (boîte de développement) : http://127.0.0.1:$(PORT)/dev/courriels/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Install what the tests need (Chromium for the browser tests) and run the whole suite.

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "cnfs.places",
     "cnfs.activity",
     "cnfs.stats",
+    "cnfs.notifications",
     "cnfs.partners",
     "cnfs.publicpages",
     "cnfs.opendata",
@@ -206,10 +207,12 @@ DSFR_USE_INTEGRITY_CHECKSUMS = False
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    # In development the e-mails are also kept for the mailbox page (/dev/courriels/).
+    "cnfs.notifications.devmail.MailboxBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+DEV_MAILBOX_DIR = Path(os.environ.get("DEV_MAILBOX_DIR", VAR_DIR / "mailbox"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(".well-known/security.txt", security_txt, name="security_txt"),
     path("", include("cnfs.web.urls")),
+    path("", include("cnfs.notifications.urls")),
     path("compte/", include("cnfs.accounts.urls")),
     path("", include("cnfs.www.territories.urls")),
     path("", include("cnfs.publicpages.urls")),

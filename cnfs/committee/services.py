@@ -8,21 +8,17 @@ from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
-from cnfs.accounts.enums import Role
-from cnfs.accounts.models import User
 from cnfs.committee.enums import Decision, SessionStatus
 from cnfs.committee.models import SESSION_WORKFLOW, AgendaItem, Session
 from cnfs.committee.signals import decision_applied, session_closed
 from cnfs.common import audit
 from cnfs.common.locks import programme_lock
-from cnfs.common.mail import send_templated_email
 from cnfs.common.money import euros
 from cnfs.common.workflow import TransitionNotAllowed
 from cnfs.funding.rates import budget_in_force, national_commitments, rate_cents
 from cnfs.structures.enums import RequestKind, RequestStatus, StructureStatus
 from cnfs.structures.models import REQUEST_WORKFLOW, STRUCTURE_WORKFLOW, PostRequest, Structure
 from cnfs.structures.perms import can_decide
-from cnfs.territories.models import Departement
 
 
 def _require_national(by):
@@ -281,46 +277,10 @@ def close_session(session: Session, *, by) -> int:
     audit.record(
         "session.close", by=by, obj=session, summary=f"{len(items)} décision(s) appliquée(s)"
     )
-    transaction.on_commit(lambda: notify_session(session.pk))
     session_closed.send(
         sender=Session, session=session, structure_pks={i.request.structure_id for i in items}
     )
     return len(items)
-
-
-def notify_session(session_pk: int):
-    """E-mail each structure its decision and each prefecture the decisions of its territory."""
-    session = Session.objects.get(pk=session_pk)
-    items = list(
-        session.items.exclude(decision="")
-        .select_related("request__structure__departement")
-        .order_by("request__structure__departement_id", "position")
-    )
-    by_departement: dict[str, list] = {}
-    for item in items:
-        structure = item.request.structure
-        by_departement.setdefault(structure.departement_id, []).append(item)
-        if structure.contact_email:
-            send_templated_email(
-                structure.contact_email,
-                "committee/email/decision.txt",
-                {"item": item, "session": session, "structure": structure},
-            )
-    prefects = User.objects.filter(is_active=True, roles__role=Role.PREFECTURE).values_list(
-        "email", "roles__departement_id", "roles__region_id"
-    )
-    region_of = dict(Departement.objects.values_list("code", "region_id"))
-    for email, departement, region in prefects:
-        mine = [
-            item
-            for code, group in by_departement.items()
-            if code == departement or region_of.get(code) == region
-            for item in group
-        ]
-        if mine:
-            send_templated_email(
-                email, "committee/email/prefecture_summary.txt", {"items": mine, "session": session}
-            )
 
 
 def minutes(session: Session):

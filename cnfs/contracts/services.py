@@ -18,7 +18,6 @@ from cnfs.accounts import services as accounts
 from cnfs.accounts.enums import Role
 from cnfs.candidates.models import Candidate
 from cnfs.common import audit
-from cnfs.common.mail import send_templated_email
 from cnfs.common.money import euros
 from cnfs.contracts import signals
 from cnfs.contracts.enums import (
@@ -146,6 +145,7 @@ def request_recruitment(
         + (f", {weekly_hours} h : dérogation au temps plein à accorder)"
            if is_part_time(weekly_hours) else ")"),
     )  # fmt: skip
+    signals.recruitment_requested.send(sender=Contract, contract=contract)
     return contract
 
 
@@ -202,11 +202,8 @@ def validate_recruitment(contract: Contract, *, by, derogation: str = "") -> Con
         summary=f"Recrutement validé : candidat n° {candidate.pk}, poste n° {contract.post_id}, "
         f"à partir du {contract.start_date:%d/%m/%Y}",
     )  # fmt: skip
-    if candidate.email:
-        send_templated_email(
-            candidate.email, "contracts/email/validated.txt", {"contract": contract}
-        )
     contract.refresh_from_db()
+    signals.recruitment_validated.send(sender=Contract, contract=contract)
     return contract
 
 
@@ -226,6 +223,7 @@ def reject_recruitment(contract: Contract, *, reason: str, by) -> Contract:
         summary=f"Recrutement refusé : candidat n° {contract.candidate_id} — {reason}",
     )  # fmt: skip
     contract.refresh_from_db()
+    signals.recruitment_rejected.send(sender=Contract, contract=contract, reason=reason)
     return contract
 
 
@@ -256,6 +254,7 @@ def request_contract_end(contract: Contract, *, ended_on: date, reason: str, by)
         summary=f"Fin demandée pour le contrat n° {contract.pk} (candidat n° "
         f"{contract.candidate_id}) au {ended_on:%d/%m/%Y} ({EndReason(reason).label})",
     )  # fmt: skip
+    signals.contract_end_requested.send(sender=Contract, contract=contract)
     return contract
 
 
@@ -293,6 +292,7 @@ def validate_contract_end(contract: Contract, *, by) -> Contract:
         summary=f"Fin du contrat n° {contract.pk} (candidat n° {contract.candidate_id}) "
         f"validée au {contract.ended_on:%d/%m/%Y} ({EndReason(contract.end_reason).label})",
     )  # fmt: skip
+    signals.contract_end_validated.send(sender=Contract, contract=contract)
     if contract.ended_on < timezone.localdate():
         leave(contract)
     contract.refresh_from_db()
@@ -432,6 +432,7 @@ def record_training(
     if not can_decide(by):
         raise PermissionDenied("Seule l’équipe nationale suit les formations.")
     training = Training.objects.select_for_update().get(pk=training.pk)
+    before = (training.start_date, training.end_date, training.certified)
     if positioning_level is not None:
         if positioning_level not in TRAINING_WEEKS:
             raise ValidationError({"positioning_level": "Le positionnement va de 1 à 3."})
@@ -457,6 +458,10 @@ def record_training(
         "training.update", by=by, obj=training.contract.structure,
         summary=f"Formation du contrat n° {training.contract_id} : {training.get_status_display()}",
     )  # fmt: skip
+    if training.start_date and (training.start_date, training.end_date) != before[:2]:
+        signals.training_scheduled.send(sender=Training, training=training)
+    if training.certified and not before[2]:
+        signals.training_certified.send(sender=Training, training=training)
     return training
 
 

@@ -11,6 +11,7 @@ from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import has_active_role
 from cnfs.common import audit
 from cnfs.common.money import euros, to_cents
+from cnfs.funding import signals
 from cnfs.funding.enums import PostFundingStatus, UnspentOutcome
 from cnfs.funding.models import FUNDING_WORKFLOW, FundingAgreement, Instalment, Payment, PostFunding
 from cnfs.structures.models import Structure
@@ -193,6 +194,7 @@ def record_payment(instalment: Instalment, *, paid_on: date, amount, reference: 
         "funding.payment", by=by, obj=instalment.post.agreement.structure,
         summary=f"Versement {payment.reference} : {euros(cents)} le {paid_on:%d/%m/%Y}",
     )  # fmt: skip
+    signals.payment_recorded.send(sender=Payment, payment=payment)
     return payment
 
 

@@ -12,6 +12,7 @@ from cnfs.accounts.enums import Role
 from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
 from cnfs.common.phone import normalize_french_phone
+from cnfs.structures import signals
 from cnfs.structures.enums import (
     AdditionReason,
     GivebackReason,
@@ -117,11 +118,9 @@ def confirm_email(structure: Structure) -> bool:
     )
     accounts.grant_role(user, Role.STRUCTURE, structure=structure)
     audit.record("structure.confirm_email", obj=structure, summary="Adresse e-mail confirmée")
-    send_templated_email(
-        structure.contact_email,
-        "structures/email/application_confirmed.txt",
-        {"structure": structure, "account_active": user.is_active},
-    )
+    signals.application_confirmed.send(sender=Structure, structure=structure)
+    for post_request in structure.requests.filter(status=RequestStatus.OPEN):
+        signals.opinion_requested.send(sender=PostRequest, post_request=post_request)
     return True
 
 
@@ -155,6 +154,7 @@ def give_opinion(post_request: PostRequest, *, opinion, comment="", suggested_po
         + (f", remplace l’avis {Opinion(previous).label.lower()}" if previous else ""),
         changes={"request": post_request.pk, "opinion": opinion, "comment": comment},
     )
+    signals.opinion_given.send(sender=PostRequest, post_request=post_request)
     return post_request
 
 
@@ -198,6 +198,8 @@ def request_amendment(structure: Structure, *, kind, posts: int, reason: str, co
         summary=f"{post_request.get_kind_display()} : {posts} poste(s), "
         f"motif « {reasons(reason).label} »",
     )
+    if post_request.needs_opinion:
+        signals.opinion_requested.send(sender=PostRequest, post_request=post_request)
     return post_request
 
 

@@ -1,13 +1,13 @@
 """The public resources page (digital-inclusion kits) and the FAQ."""
 
 import pytest
-from cnfs.demo.territory_contacts import DEMO_QUESTIONS, seed_faq_and_resources
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cnfs.demo.territory_contacts import DEMO_QUESTIONS, seed_faq_and_resources
 from cnfs.publicpages.models import Question, Resource, ResourceTag
 
 pytestmark = pytest.mark.django_db

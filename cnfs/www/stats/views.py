@@ -1,9 +1,9 @@
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils import timezone
 from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import role_required
 from cnfs.accounts.scope import active_role
-from cnfs.activity.models import Report
+from cnfs.activity.inactivity import ADVISOR_REMINDER_DAYS, silent_contracts
 from cnfs.common.web import csv_response
 from cnfs.contracts.models import Contract
 from cnfs.stats.indicators import Scope, Table, breakdown, indicators
@@ -23,7 +23,7 @@ from cnfs.www.stats.forms import StatsFilterForm
 
 STATS_ROLES = (Role.ADVISOR, Role.STRUCTURE, Role.PREFECTURE, Role.NATIONAL, Role.FINANCIAL)
 INACTIVE_ROLES = (Role.STRUCTURE, Role.PREFECTURE, Role.NATIONAL)
-INACTIVE_DAYS = 30
+INACTIVE_DAYS = ADVISOR_REMINDER_DAYS
 PER_PAGE = 50
 
 
@@ -229,21 +229,11 @@ def export_xlsx(request):
 
 
 def inactive_contracts(user, today: date):
-    """Contracts in force for at least ``INACTIVE_DAYS`` days of ``user``'s scope whose
-    advisor reported nothing for ``INACTIVE_DAYS`` days, the longest silent first (one
-    query, whatever their number: the last report comes from a subquery on an index)."""
-    since = today - timedelta(days=INACTIVE_DAYS)
-    last_report = (
-        Report.objects.filter(advisor_id=OuterRef("candidate__user_id"))
-        .order_by("-date")
-        .values("date")[:1]
-    )
+    """Contracts of ``user``'s scope whose advisor reported nothing for ``INACTIVE_DAYS``
+    days (the activity's definition), the longest silent first (one query, whatever their
+    number)."""
     return (
-        Contract.objects.visible_to(user)
-        .in_post()
-        .filter(start_date__lte=since, candidate__user__isnull=False)
-        .annotate(last_report=Subquery(last_report))
-        .filter(Q(last_report__isnull=True) | Q(last_report__lt=since))
+        silent_contracts(INACTIVE_DAYS, today, Contract.objects.visible_to(user))
         .select_related("candidate", "structure__departement")
         .order_by(
             F("last_report").asc(nulls_first=True), "structure__name", "candidate__last_name", "pk"
