@@ -22,6 +22,7 @@ from cnfs.structures import services
 from cnfs.structures.enums import COMMITMENTS, LegalType, StructureStatus
 from cnfs.structures.forms import MAX_POSTS_PER_REQUEST, ApplicationForm
 from cnfs.structures.models import MOTIVATION_MAX_LENGTH, Structure
+from cnfs.territories.forms import read_insee_codes
 
 router = Router(tags=["Structures accueillantes"], auth=session_auth)
 
@@ -263,7 +264,7 @@ def submit_application(request, payload: ApplicationIn):
     Un e-mail de confirmation part au contact ; la candidature n’est instruite qu’une fois
     l’adresse confirmée. Un SIRET déjà connu est signalé à l’équipe nationale comme doublon
     possible. Erreurs : 422, un message en français par champ refusé."""
-    form = ApplicationForm(data=payload.model_dump())
+    form = read_insee_codes(ApplicationForm(data=payload.model_dump()))
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     # No CSRF check here, so the application is never attributed to a session's user.
