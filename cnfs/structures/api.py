@@ -53,7 +53,7 @@ class ApplicationIn(Schema):
     name: _text(200, required=True) = Field(description="Nom de la structure")
     siret: _text(20, required=True) = Field(
         description="SIRET : 14 chiffres, espaces permis ; la clé de contrôle est vérifiée",
-        examples=["21390198400018"],
+        examples=["21390198600017"],
     )
     address: _text(250, required=True) = Field(description="Numéro et voie")
     commune: _text(5, required=True) = Field(

@@ -11,7 +11,7 @@ from cnfs.accounts import services as accounts
 from cnfs.accounts.enums import Role
 from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
-from cnfs.common.phone import normalize_french_phone
+from cnfs.common.validators import normalize_french_phone
 from cnfs.structures.enums import Opinion, RequestKind, RequestStatus, StructureStatus
 from cnfs.structures.models import REQUEST_WORKFLOW, STRUCTURE_WORKFLOW, PostRequest, Structure
 from cnfs.structures.perms import can_decide, can_give_opinion, can_request_amendment
