@@ -125,7 +125,8 @@ def test_place_details(client, communes, frozen):
     for text in (
         "Médiathèque Lacassagne", "Du lundi au vendredi : 9 h – 12 h", "Ouvert maintenant",
         "Accès libre", "Navigation sécurisée", "Seniors (+ 65 ans)", "France Services",
-        "+33478000000", "contact@mediatheque.fr", "https://mediatheque.example.fr", "Gratuit",
+        "04 78 00 00 00", "tel:+33-4-78-00-00-00", "contact@mediatheque.fr",
+        "https://mediatheque.example.fr", "Gratuit",
     ):  # fmt: skip
         assert text in html, text
 
