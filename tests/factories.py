@@ -3,6 +3,7 @@ from datetime import date
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
+from stdnum import luhn
 
 from cnfs.accounts.models import RoleAssignment, User
 from cnfs.candidates.models import Candidate
@@ -63,11 +64,11 @@ class CommuneFactory(DjangoModelFactory):
 
 
 def luhn_siret(n: int) -> str:
-    """A valid SIRET built from a number (13 digits + Luhn key)."""
-    from cnfs.structures.validators import luhn_ok
-
-    base = f"{(n * 104_729 + 210_000_000) % 10**9:09d}{n % 10_000:04d}"
-    return next(base + str(d) for d in range(10) if luhn_ok(base + str(d)))
+    """A valid SIRET built from a number: a valid SIREN (8 digits + Luhn key), then 4 digits
+    and the SIRET's Luhn key."""
+    siren = f"{(n * 104_729 + 21_000_000) % 10**8:08d}"
+    base = siren + luhn.calc_check_digit(siren) + f"{n % 10_000:04d}"
+    return base + luhn.calc_check_digit(base)
 
 
 class StructureFactory(DjangoModelFactory):

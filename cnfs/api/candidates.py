@@ -13,6 +13,7 @@ from cnfs.candidates import services
 from cnfs.candidates.enums import MaxDistance, Situation
 from cnfs.candidates.models import MOTIVATION_MAX_LENGTH
 from cnfs.www.candidates.forms import ApplicationForm
+from cnfs.www.territories.forms import read_insee_codes
 
 router = Router(tags=["Candidats"])
 
@@ -100,7 +101,7 @@ def submit_application(request, payload: CandidateApplicationIn):
     qu’une fois son adresse confirmée. La réponse est la même quand une candidature active
     existe déjà pour cette adresse : rien n’est alors enregistré et l’adresse reçoit un
     e-mail qui le lui dit. Erreurs : 422, un message en français par champ refusé."""
-    form = ApplicationForm(data=payload.model_dump())
+    form = read_insee_codes(ApplicationForm(data=payload.model_dump()))
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     # No CSRF check here, so the application is never attributed to a session's user.

@@ -22,6 +22,7 @@ from cnfs.structures import services
 from cnfs.structures.enums import COMMITMENTS, LegalType, StructureStatus
 from cnfs.structures.models import MOTIVATION_MAX_LENGTH, Structure
 from cnfs.www.structures.forms import MAX_POSTS_PER_REQUEST, ApplicationForm
+from cnfs.www.territories.forms import read_insee_codes
 
 router = Router(tags=["Structures accueillantes"], auth=session_auth)
 
@@ -52,7 +53,7 @@ class ApplicationIn(Schema):
     name: _text(200, required=True) = Field(description="Nom de la structure")
     siret: _text(20, required=True) = Field(
         description="SIRET : 14 chiffres, espaces permis ; la clé de contrôle est vérifiée",
-        examples=["21390198400018"],
+        examples=["21390198600017"],
     )
     address: _text(250, required=True) = Field(description="Numéro et voie")
     commune: _text(5, required=True) = Field(
@@ -265,7 +266,7 @@ def submit_application(request, payload: ApplicationIn):
     Un e-mail de confirmation part au contact ; la candidature n’est instruite qu’une fois
     l’adresse confirmée. Un SIRET déjà connu est signalé à l’équipe nationale comme doublon
     possible. Erreurs : 422, un message en français par champ refusé."""
-    form = ApplicationForm(data=payload.model_dump())
+    form = read_insee_codes(ApplicationForm(data=payload.model_dump()))
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     # No CSRF check here, so the application is never attributed to a session's user.

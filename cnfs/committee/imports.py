@@ -5,7 +5,6 @@ whole. A valid file is applied through ``services.decide`` in one transaction, s
 on any row (the national cap, a closed request) undoes the rows before it.
 """
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +13,10 @@ from django.db import transaction
 from cnfs.committee import services
 from cnfs.committee.enums import Decision
 from cnfs.common.csvfile import NO, YES, FileRefused, open_csv
+from cnfs.common.validators import fold, validate_siret
 from cnfs.funding.rates import NoRateError
 from cnfs.structures.enums import RequestKind
 from cnfs.structures.perms import can_decide
-from cnfs.structures.validators import validate_siret
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_BYTES_LABEL = "2 Mo"
@@ -30,8 +29,7 @@ COLUMNS = (*REQUIRED_COLUMNS, "prioritaire", "observation")
 def _plain(value: str) -> str:
     """Lower case, no accents, words joined by underscores: « Examen complémentaire » →
     « examen_complementaire »."""
-    value = unicodedata.normalize("NFKD", value.strip().lower())
-    value = "".join(c for c in value if not unicodedata.combining(c))
+    value = fold(value.strip())
     return "_".join(value.replace("-", " ").replace("’", " ").replace("'", " ").split())
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from stdnum import luhn
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.models import User
@@ -44,14 +45,15 @@ from cnfs.posts.models import Post
 from cnfs.structures import services as structures
 from cnfs.structures.enums import LegalType, Opinion, RequestKind, RequestStatus, StructureStatus
 from cnfs.structures.models import PostRequest, Structure
-from cnfs.structures.validators import luhn_ok
 from cnfs.territories.models import Commune, Departement
 
 
 def fake_siret(n: int) -> str:
-    """A Luhn-valid SIRET that no real establishment is likely to have."""
-    base = f"9{n:012d}"
-    return next(base + str(d) for d in range(10) if luhn_ok(base + str(d)))
+    """A valid SIRET (valid SIREN, then the SIRET's Luhn key) that no real establishment is
+    likely to have."""
+    siren = f"9{n // 10_000:07d}"
+    base = siren + luhn.calc_check_digit(siren) + f"{n % 10_000:04d}"
+    return base + luhn.calc_check_digit(base)
 
 
 def _user(local_part: str, first_name: str, last_name: str) -> User:

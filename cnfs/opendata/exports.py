@@ -9,7 +9,6 @@ mappings below translate it to the standard's and data·inclusion's words.
 """
 
 import re
-import unicodedata
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from cnfs.common.csvexport import Verbatim
 from cnfs.common.money import from_cents
+from cnfs.common.validators import fold
 from cnfs.contracts.models import Contract, in_post_q
 from cnfs.followup.figures import departement_figures
 from cnfs.places.enums import Access, Fees, Public, Service
@@ -371,8 +371,7 @@ def di_services(place) -> list[dict]:
 
 
 def _ascii(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return fold(text, lower=False)
 
 
 # Posts and structures ----------------------------------------------------------------------

@@ -7,7 +7,6 @@ work there. One main place per advisor (a database constraint holds it).
 """
 
 import re
-import unicodedata
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,14 +19,13 @@ from cnfs.accounts.enums import Role
 from cnfs.accounts.scope import active_role
 from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
-from cnfs.common.phone import normalize_french_phone
+from cnfs.common.validators import fold, normalize_french_phone, validate_siret
 from cnfs.contracts.models import Contract, in_post_q
 from cnfs.contracts.services import current_contract
 from cnfs.places import freshness, hours
 from cnfs.places.enums import Access, Fees, Public, Service
 from cnfs.places.models import Place, PlaceAdvisor
 from cnfs.structures.models import Structure
-from cnfs.structures.validators import validate_siret
 
 
 class Label(models.TextChoices):
@@ -139,8 +137,7 @@ def structure_advisors(*structures):
 
 def normalize_address(address: str) -> str:
     """Lower case, no accents, no punctuation, common abbreviations spelled out."""
-    text = unicodedata.normalize("NFKD", address or "")
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    text = fold(address)
     words = re.sub(r"[^a-z0-9]+", " ", text).split()
     return " ".join(ADDRESS_WORDS.get(word, word) for word in words)
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from cnfs.places import hours
 from cnfs.places.enums import Access, Service
 from cnfs.places.models import Place, PlaceAdvisor
+from cnfs.territories.models import in_closed_world
 
 EARTH_RADIUS_KM = 6371.0088
 # Below this zoom level the map shows counts, unless the box holds few places.
@@ -275,16 +276,19 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def nearest(filters: MapFilters, lat: float, lon: float, *, limit: int = 20, at=None):
-    """The ``limit`` places nearest to (lat, lon), each row with its ``distance_km``, nearest
-    first. SQL orders by a flat-earth approximation (plain arithmetic, on every database)
-    and keeps NEAREST_CANDIDATES rows; Python then sorts them by great-circle distance."""
+def nearest(filters: MapFilters, lat: float, lon: float, *, world: str, limit: int = 20, at=None):
+    """The ``limit`` places nearest to (lat, lon) in the closed world ``world`` (DOMAIN §4.2:
+    '' mainland France with Corsica, else one overseas territory), each row with its
+    ``distance_km``, nearest first. SQL orders by a flat-earth approximation (plain
+    arithmetic, on every database) and keeps NEAREST_CANDIDATES rows; Python then sorts them
+    by great-circle distance."""
     squeeze = math.cos(math.radians(lat)) ** 2
     approx = (F("latitude") - lat) * (F("latitude") - lat) + (F("longitude") - lon) * (
         F("longitude") - lon
     ) * squeeze
     places = (
         filtered_places(filters)
+        .filter(in_closed_world(world, prefix="commune__"))
         .alias(approx=Cast(approx, FloatField()))
         .order_by("approx", "pk")[:NEAREST_CANDIDATES]
     )

@@ -49,7 +49,7 @@ def _results(request):
     point = form.point() if request.GET else None
     page_obj = None
     if point is not None:
-        places = queries.nearest(filters, point[0], point[1], limit=NEAREST, at=now)
+        places = queries.nearest(filters, point[0], point[1], world=point[3], limit=NEAREST, at=now)
     elif filters.open_now:
         places = queries.keep_open(queries.as_rows(queries.listing(filters)), filters, now)
         page_obj = Paginator(places, PER_PAGE).get_page(request.GET.get("page"))
@@ -66,6 +66,12 @@ def _results(request):
     params = [
         (key, value) for key, values in request.GET.lists() if key != "page" for value in values
     ]
+    # The other communes of a postal code: the same search from each of them.
+    kept = [(key, value) for key, value in params if key not in ("commune", "lat", "lon")]
+    alternatives = [
+        {"name": c.name, "query": urlencode([("commune", c.label), *kept])}
+        for c in form.alternatives()
+    ]
     return {
         "form": form,
         "filters": filters,
@@ -73,6 +79,7 @@ def _results(request):
         "places": places,
         "page_obj": page_obj,
         "page_query": urlencode(params),
+        "alternatives": alternatives,
         "territory": _territory(filters),
         "map_config": {
             "data_url": reverse("public:data"),

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from cnfs.accounts.scope import scope_filter
 from cnfs.common.money import from_cents
+from cnfs.common.validators import validate_siret
 from cnfs.common.workflow import Transition, Workflow
 from cnfs.structures.enums import (
     PRIVATE_LEGAL_TYPES,
@@ -15,7 +16,6 @@ from cnfs.structures.enums import (
     RequestStatus,
     StructureStatus,
 )
-from cnfs.structures.validators import validate_siret
 
 S = StructureStatus
 

@@ -11,7 +11,7 @@ from cnfs.accounts import services as accounts
 from cnfs.accounts.enums import Role
 from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
-from cnfs.common.phone import normalize_french_phone
+from cnfs.common.validators import normalize_french_phone
 from cnfs.structures import signals
 from cnfs.structures.enums import (
     AdditionReason,

@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models import F, FloatField, Q
+from django.db.models.functions import Cast
 
 from cnfs.territories import rurality
 from cnfs.territories.search import search_communes
@@ -54,10 +56,43 @@ class Departement(models.Model):
         return self.code in OVERSEAS_DEPARTEMENTS
 
 
+def closed_world(departement: str, postal_codes: str) -> str:
+    """The closed world (DOMAIN §4.2) of a commune: '' for mainland France with Corsica,
+    'saint-martin' for Saint-Martin (postal code 97150), else the overseas département."""
+    if SAINT_MARTIN_POSTAL_CODE in postal_codes.split():
+        return "saint-martin"
+    return departement if departement in OVERSEAS_DEPARTEMENTS else ""
+
+
+def in_closed_world(world: str, *, prefix: str = "") -> Q:
+    """The condition on communes (``prefix``: the path to them, e.g. ``"commune__"``) of
+    the closed world ``world``, as ``closed_world`` names it."""
+    postal_codes = prefix + "postal_codes"
+    saint_martin = Q(**{postal_codes + "__startswith": SAINT_MARTIN_POSTAL_CODE}) | Q(
+        **{postal_codes + "__contains": " " + SAINT_MARTIN_POSTAL_CODE}
+    )
+    if world == "saint-martin":
+        return saint_martin
+    if world:
+        return Q(**{prefix + "departement_id": world}) & ~saint_martin
+    return ~Q(**{prefix + "departement_id__in": OVERSEAS_DEPARTEMENTS})
+
+
 class CommuneQuerySet(models.QuerySet):
     def search(self, query: str, *, limit: int = 20):
 
         return search_communes(self, query, limit=limit)
+
+    def nearest_to(self, latitude: float, longitude: float):
+        """The commune whose centre is nearest to the point (flat-earth approximation, good
+        enough to tell the closed world of a position), or None. One query, two when no
+        commune is within a degree of latitude (at sea)."""
+        approx = (F("latitude") - latitude) * (F("latitude") - latitude) + (
+            F("longitude") - longitude
+        ) * (F("longitude") - longitude)
+        ordered = self.alias(approx=Cast(approx, FloatField())).order_by("approx", "pk")
+        near = ordered.filter(latitude__range=(latitude - 1, latitude + 1)).first()
+        return near or ordered.first()
 
 
 class Commune(models.Model):
@@ -101,9 +136,7 @@ class Commune(models.Model):
     @property
     def overseas_territory(self) -> str:
         """The closed world this commune belongs to: '' for mainland France."""
-        if SAINT_MARTIN_POSTAL_CODE in self.postal_code_list:
-            return "saint-martin"
-        return self.departement_id if self.departement_id in OVERSEAS_DEPARTEMENTS else ""
+        return closed_world(self.departement_id, self.postal_codes)
 
     @property
     def density(self) -> float | None:

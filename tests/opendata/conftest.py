@@ -32,7 +32,7 @@ def places(jura):
     )  # fmt: skip
     first, second = make_advisor(employer), make_advisor(employer)
     full = make_place(
-        employer, first, second, main=False, name="Médiathèque de Dole", siret="21390198600019",
+        employer, first, second, main=False, name="Médiathèque de Dole", siret="21390198600017",
         phone="+33384123456", email="mediatheque@dole.fr", website="https://www.dole.fr/",
         opening_hours="Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00", access=Access.WALK_IN,
         services=[Service.EVERYDAY_USES, Service.DEVICES, Service.ONLINE_PROCEDURES,

@@ -36,7 +36,7 @@ def test_a_place_as_a_structure(places):
     )
     structure = v1.Structure.model_validate(item)
     assert structure.source == "conseiller-numerique"
-    assert structure.siret == "21390198600019"
+    assert structure.siret == "21390198600017"
     assert (structure.code_insee, structure.code_postal) == ("39198", "39100")
     assert {r.value for r in structure.reseaux_porteurs} == {
         "conseillers-numeriques", "france-service", "aidants-connect", "campus-connecte",

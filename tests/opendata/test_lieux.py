@@ -75,7 +75,7 @@ def test_only_public_active_places_with_an_advisor_in_post(places):
 
 def test_a_full_place_in_the_standard_s_words(places):
     row = rows_by_id(lieux_csv())[f"lieu-{places['full'].pk}"]
-    assert row["pivot"] == "21390198600019"
+    assert row["pivot"] == "21390198600017"
     assert (row["commune"], row["code_postal"], row["code_insee"]) == ("Dole", "39100", "39198")
     assert row["telephone"] == "+33384123456"
     assert row["horaires"] == "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00"

@@ -91,11 +91,14 @@ def test_open_now_uses_the_clock_of_an_overseas_place(db):
     pointe = factories.CommuneFactory(overseas=True, insee="97120", name="Pointe-à-Pitre")
     make_place(pointe, name="Guadeloupe", opening_hours="Mo-Fr 09:00-12:00")
     # 10:00 in Paris is 04:00 in Guadeloupe: closed.
-    assert queries.nearest(MapFilters(open_now=True), 16.24, -61.53, at=TUESDAY_10AM) == []
+    assert (
+        queries.nearest(MapFilters(open_now=True), 16.24, -61.53, world="971", at=TUESDAY_10AM)
+        == []
+    )
     at_15h_paris = datetime(2021, 6, 8, 15, 0, tzinfo=PARIS)  # 09:00 in Guadeloupe
-    assert names(queries.nearest(MapFilters(open_now=True), 16.24, -61.53, at=at_15h_paris)) == [
-        "Guadeloupe"
-    ]
+    assert names(
+        queries.nearest(MapFilters(open_now=True), 16.24, -61.53, world="971", at=at_15h_paris)
+    ) == ["Guadeloupe"]
 
 
 def test_bbox_returns_only_the_places_inside(communes):
@@ -149,7 +152,7 @@ def test_nearest_sorts_by_great_circle_distance(communes):
     make_place(communes["givors"], name="Givors")
     make_place(communes["villeurbanne"], name="Villeurbanne")
     lyon = communes["lyon"]
-    found = queries.nearest(MapFilters(), lyon.latitude, lyon.longitude)
+    found = queries.nearest(MapFilters(), lyon.latitude, lyon.longitude, world="")
     assert names(found) == ["Villeurbanne", "Givors", "Dole"]
     assert found[0]["distance_km"] == pytest.approx(4.5, abs=0.3)
 

@@ -125,7 +125,8 @@ def test_place_details(client, communes, frozen):
     for text in (
         "Médiathèque Lacassagne", "Du lundi au vendredi : 9 h – 12 h", "Ouvert maintenant",
         "Accès libre", "Navigation sécurisée", "Seniors (+ 65 ans)", "France Services",
-        "+33478000000", "contact@mediatheque.fr", "https://mediatheque.example.fr", "Gratuit",
+        "04 78 00 00 00", "tel:+33-4-78-00-00-00", "contact@mediatheque.fr",
+        "https://mediatheque.example.fr", "Gratuit",
     ):  # fmt: skip
         assert text in html, text
 
@@ -244,3 +245,65 @@ def test_place_page_runs_a_constant_number_of_queries(client, communes, django_a
         PlaceAdvisor.objects.create(place=place, advisor=user, shown_publicly=True)
     with django_assert_num_queries(2):
         client.get(reverse("public:place", args=[place.pk]))
+
+
+# One resolution rule and closed worlds (DOMAIN §4.2) ----------------------------------------
+
+
+def test_a_shared_postal_code_searches_from_the_most_populous_and_offers_the_others(
+    client, communes, spread
+):
+    foucherans = factories.CommuneFactory(
+        insee="39233", name="Foucherans", search_name="foucherans", postal_codes="39100",
+        departement=communes["dole"].departement, population=2284, latitude=47.084,
+        longitude=5.452,
+    )  # fmt: skip
+    response = client.get(reverse("public:map"), {"commune": "39100", "itinerant": "on"})
+    assert response.context["point"][2] == "Dole"
+    assert [other["name"] for other in response.context["alternatives"]] == ["Foucherans"]
+    query = response.context["alternatives"][0]["query"]
+    assert "itinerant=on" in query
+    chosen = client.get(reverse("public:map") + "?" + query)
+    assert chosen.context["point"][2] == "Foucherans"
+    assert chosen.context["alternatives"] == []
+    assert foucherans.label in chosen.content.decode()
+
+
+@pytest.fixture
+def islands(db):
+    """Pointe-à-Pitre (Guadeloupe) and Saint-Martin (postal code 97150, a world of its own)."""
+    guadeloupe = factories.CommuneFactory(
+        overseas=True, insee="97120", name="Pointe-à-Pitre", search_name="pointe a pitre",
+        postal_codes="97110",
+    )  # fmt: skip
+    saint_martin = factories.CommuneFactory(
+        insee="97801", name="Saint-Martin", search_name="saint martin", postal_codes="97150",
+        departement=guadeloupe.departement, latitude=18.08, longitude=-63.05,
+    )  # fmt: skip
+    return {
+        "guadeloupe": make_place(guadeloupe, name="Cyber-base de Pointe-à-Pitre"),
+        "saint_martin": make_place(saint_martin, name="Espace numérique de Marigot"),
+    }
+
+
+def test_a_guadeloupe_search_never_lists_mainland_places(client, spread, islands):
+    response = client.get(reverse("public:map"), {"commune": "Pointe-à-Pitre"})
+    assert listed(response) == ["Cyber-base de Pointe-à-Pitre"]
+
+
+def test_a_saint_martin_search_stays_in_saint_martin(client, spread, islands):
+    response = client.get(reverse("public:map"), {"commune": "97150"})
+    assert listed(response) == ["Espace numérique de Marigot"]
+
+
+def test_a_mainland_search_never_lists_overseas_places(client, spread, islands):
+    response = client.get(reverse("public:map"), {"commune": "Lyon"})
+    assert len(listed(response)) == 3
+    assert not {"Cyber-base de Pointe-à-Pitre", "Espace numérique de Marigot"} & set(
+        listed(response)
+    )
+
+
+def test_a_position_searches_in_the_closed_world_of_the_nearest_commune(client, spread, islands):
+    response = client.get(reverse("public:map"), {"lat": "16.3", "lon": "-61.5"})
+    assert listed(response) == ["Cyber-base de Pointe-à-Pitre"]

@@ -30,12 +30,12 @@ def test_contact_details_appear_only_once_shortlisted(client, employer, manager)
     page = client.get(proposals_url(employer)).content.decode()
     assert "Inès M." in page
     assert "ines.morel@exemple.fr" not in page
-    assert "Morel" not in page and "+33611223344" not in page
+    assert "Morel" not in page and "06 11 22 33 44" not in page
 
     client.post(reverse("matching:shortlist", args=[proposal.pk]))
     page = client.get(proposals_url(employer)).content.decode()
     assert "Inès Morel" in page
-    assert "ines.morel@exemple.fr" in page and "+33611223344" in page
+    assert "ines.morel@exemple.fr" in page and "06 11 22 33 44" in page
 
 
 def test_the_cv_link_appears_only_once_shortlisted(client, employer, manager):

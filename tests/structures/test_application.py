@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.models import User
-from cnfs.common.phone import normalize_french_phone
+from cnfs.common.validators import normalize_french_phone
 from cnfs.structures.enums import COMMITMENTS, RequestKind, StructureStatus
 from cnfs.structures.models import Structure
 from tests import factories

@@ -3,10 +3,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cnfs.accounts.enums import Role
+from cnfs.common.validators import validate_siret
 from cnfs.structures import services
 from cnfs.structures.enums import Opinion, RequestKind
 from cnfs.structures.models import PostRequest, Structure
-from cnfs.structures.validators import validate_siret
 from tests import factories
 
 

@@ -177,7 +177,7 @@ def test_the_contact_of_the_territory_is_shown(client, jura_story, jura):
     page = response.content.decode()
     assert "Direction départementale des territoires du Jura (DDT)" in page
     assert 'href="mailto:ddt-conseiller-numerique@jura.gouv.fr"' in page
-    assert 'href="tel:0384868000"' in page
+    assert 'href="tel:+33-3-84-86-80-00">03 84 86 80 00<' in page
     assert "Modifier le contact" not in page
 
 

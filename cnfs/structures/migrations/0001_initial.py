@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import cnfs.structures.validators
+import cnfs.common.validators
 
 
 class Migration(migrations.Migration):
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         db_index=True,
                         max_length=14,
-                        validators=[cnfs.structures.validators.validate_siret],
+                        validators=[cnfs.common.validators.validate_siret],
                         verbose_name="SIRET",
                     ),
                 ),

@@ -4,8 +4,12 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
-from cnfs.common.phone import normalize_french_phone
-from cnfs.common.validators import single_line
+from cnfs.common.validators import (
+    normalize_french_phone,
+    phone_national,
+    single_line,
+    validate_siret,
+)
 from cnfs.structures.enums import (
     COMMITMENTS,
     AdditionReason,
@@ -16,7 +20,6 @@ from cnfs.structures.enums import (
 )
 from cnfs.structures.models import MOTIVATION_MAX_LENGTH
 from cnfs.structures.services import APPLICATION_FIELDS, MAX_POSTS_PER_REQUEST
-from cnfs.structures.validators import validate_siret
 from cnfs.www.territories.forms import CommuneField
 
 MOTIVATION_LIMIT_LABEL = f"{MOTIVATION_MAX_LENGTH:,}".replace(",", "\u202f")
@@ -29,6 +32,10 @@ class FrenchPhoneField(forms.CharField):
         super().__init__(**kwargs)
         self.widget.input_type = "tel"
         self.widget.attrs["autocomplete"] = "tel"
+
+    def prepare_value(self, value):
+        # Stored in E.164, shown as people write it (what they type is shown as typed).
+        return phone_national(value) if isinstance(value, str) and value.startswith("+") else value
 
     def clean(self, value):
         value = super().clean(value)

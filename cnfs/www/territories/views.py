@@ -23,7 +23,7 @@ from cnfs.publicpages.forms import ContactForm
 from cnfs.publicpages.wording import lead_sentences, locative
 from cnfs.stats.indicators import Scope, indicators
 from cnfs.territories.models import Commune, Departement, Region
-from cnfs.territories.search import normalize
+from cnfs.territories.search import MAX_RESULTS, normalize, postal_code_of
 from cnfs.www.stats.exports import month_label
 from cnfs.www.stats.forms import Period, period_bounds
 
@@ -32,7 +32,9 @@ def commune_suggestions(request):
     """Options of the commune autocomplete (htmx fills the field's <datalist>)."""
     field = request.GET.get("field", "")
     query = request.GET.get(field, "") if field else request.GET.get("q", "")
-    communes = Commune.objects.select_related("departement").search(query, limit=10)
+    # A full postal code shows all its communes (Dole's 39100 has 15), most populous first.
+    limit = MAX_RESULTS if postal_code_of(query) else 10
+    communes = Commune.objects.select_related("departement").search(query, limit=limit)
     return render(request, "territories/commune_suggestions.html", {"communes": communes})
 
 
