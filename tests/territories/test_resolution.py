@@ -3,14 +3,14 @@ checked against the committed referential: 14 communes have the postal code 3910
 39100 is also the INSEE code of Champrougier (postal code 39230)."""
 
 import pytest
-from cnfs.candidates.forms import ApplicationForm as CandidateApplicationForm
-from cnfs.places.forms import PlaceForm
-from cnfs.structures.forms import ApplicationForm as StructureApplicationForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cnfs.territories.models import Commune
 from cnfs.territories.search import resolve
+from cnfs.www.candidates.forms import ApplicationForm as CandidateApplicationForm
+from cnfs.www.places.forms import PlaceForm
+from cnfs.www.structures.forms import ApplicationForm as StructureApplicationForm
 from cnfs.www.territories.forms import CommuneField
 
 DOLE, CHAMPROUGIER, LONS, GAP = "39198", "39100", "39300", "05061"
