@@ -9,7 +9,7 @@
   document.querySelectorAll(".fr-table table").forEach(function (table) {
     var headers = table.querySelectorAll("thead tr:last-child th");
     if (headers.length) {
-      table.querySelectorAll("tbody tr").forEach(function (row) {
+      table.querySelectorAll("tbody tr, tfoot tr").forEach(function (row) {
         var column = 0;
         Array.prototype.forEach.call(row.children, function (cell) {
           var header = headers[column];
