@@ -1,7 +1,7 @@
 """Every page of every role's menu, on a desktop (1280 px) and a phone (390 px): nothing
 wider than the screen, no table to scroll sideways (its action column in view: the rows
-become cards on a phone), and no serious or critical axe-core violation. Demo data, one browser context per
-role."""
+become cards on a phone), and no serious or critical axe-core violation. Demo data, one
+browser context per role."""
 
 import pytest
 from django.core.management import call_command
@@ -37,14 +37,18 @@ NO_AXE = {
 
 OVERFLOW = """() => {
   const page = document.documentElement.scrollWidth - window.innerWidth;
-  const tables = Array.from(document.querySelectorAll('.fr-table__container, .fr-table > table'))
+  const scrollers = document.querySelectorAll('.fr-table__container, .fr-table > table');
+  const tables = Array.from(scrollers)
     .filter(e => e.scrollWidth > e.clientWidth + 1)
     .map(e => {
-      const widest = Array.from(e.querySelectorAll('*')).reduce((w, c) => {
+      // The element that sticks out furthest: what to fix.
+      let widest = [0, ''];
+      e.querySelectorAll('*').forEach(c => {
         const right = c.getBoundingClientRect().right;
-        return right > w[0] ? [right, c.tagName + '.' + c.className + ' ' + getComputedStyle(c).display] : w;
-      }, [0, '']);
-      return (e.querySelector('caption') || e).textContent.trim().slice(0, 40) + ' — widest: ' + widest[1] + ' ' + Math.round(widest[0]);
+        if (right > widest[0]) { widest = [Math.round(right), c.tagName + '.' + c.className]; }
+      });
+      const name = (e.querySelector('caption') || e).textContent.trim().slice(0, 40);
+      return name + ' (widest: ' + widest[1] + ' to ' + widest[0] + ' px)';
     });
   return {page, tables};
 }"""
@@ -57,7 +61,7 @@ def demo(settings):
     return build_demo()
 
 
-def menu_urls(page, base):
+def menu_urls(page):
     links = page.get_by_role("navigation", name="Menu principal").get_by_role("link")
     urls = []
     for href in links.evaluate_all("links => links.map(a => a.getAttribute('href'))"):
@@ -77,8 +81,7 @@ def problems_of(page, url, viewport):
         found.append(f"{url} @{viewport['width']}: {overflow['page']} px wider than the screen")
     if overflow["tables"]:
         found.append(f"{url} @{viewport['width']}: tables scroll sideways: {overflow['tables']}")
-    path = url.split("://", 1)[-1].split("/", 1)[-1]
-    if "/" + path not in NO_AXE:
+    if url not in NO_AXE:
         for violation in axe_violations(page):
             targets = [node["target"] for node in violation["nodes"][:3]]
             found.append(f"{url} @{viewport['width']}: axe {violation['id']} {targets}")
@@ -98,7 +101,7 @@ def test_every_menu_page_fits_desktop_and_phone_and_passes_axe(live_server, brow
             page.get_by_role("button", name="Se connecter").click()
             page.wait_for_load_state()
         page.goto("/compte/" if account else "/")
-        urls = [u for u in menu_urls(page, live_server.url) if u not in EXCLUDED] + extra
+        urls = [u for u in menu_urls(page) if u not in EXCLUDED] + extra
         assert len(urls) >= 2, f"no menu for {account}"
         for url in urls:
             for viewport in (DESKTOP, PHONE):
