@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's own copy of Swagger UI for /api/v1/docs (no CDN: works offline).
+    "ninja",
     "cnfs.common",
     "cnfs.territories",
     "cnfs.accounts",
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost: the outer middleware (security headers, CSP) apply to the pages it renders.
+    "cnfs.web.middleware.ProjectErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "cnfs.urls"

@@ -2,11 +2,12 @@ import importlib
 import os
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from cnfs.accounts.enums import Role
+from cnfs.territories.loading import load_territories
 from tests import factories
 from tests.browser_support import browser, page  # noqa: F401 (shared browser fixtures)
 
@@ -63,12 +64,19 @@ def _plain_static_storage(settings):
     }
 
 
-@pytest.fixture
-def territories(db):
-    """The whole committed referential (about 1.5 s to load)."""
-    from cnfs.territories.loading import load_territories
+@pytest.fixture(scope="module")
+def _territories_of_the_module(django_db_setup, django_db_blocker):
+    """The whole committed referential (about 1.5 s to load), loaded once per test module
+    that asks for it, in a transaction rolled back after the module's last test: each
+    test's own transaction is a savepoint inside it (as Django's setUpTestData)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield load_territories()
+        transaction.set_rollback(True)
 
-    return load_territories()
+
+@pytest.fixture
+def territories(_territories_of_the_module, db):
+    return _territories_of_the_module
 
 
 @pytest.fixture

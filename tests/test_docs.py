@@ -105,3 +105,11 @@ def test_nothing_points_outside_the_repository():
         if any(reference in path.read_bytes() for reference in OUTSIDE_REFERENCES)
     ]
     assert offending == []
+
+
+def test_readme_says_how_to_start_the_demo_afresh_and_where_emails_are_read():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`make clean-db`" in readme and "`make run`" in readme
+    assert "console" in readme
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\nclean-db:" in makefile

@@ -251,6 +251,16 @@ def clean_report(data: dict, ctx: _Context) -> dict:
     }
 
 
+def report_errors(*, advisor, data: dict) -> ValidationError | None:
+    """What the rules refuse in ``data``, without saving anything (a form shows these errors
+    together with its own, in one pass)."""
+    try:
+        clean_report(data, _Context.of(advisor, communes=[data.get("commune")]))
+    except ValidationError as error:
+        return error
+    return None
+
+
 def _employer(advisor):
     contract = current_contract(advisor)
     if contract is None:

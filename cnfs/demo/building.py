@@ -22,6 +22,8 @@ from cnfs.committee import services as committee
 from cnfs.committee.enums import Decision, SessionStatus
 from cnfs.committee.models import AgendaItem, Session
 from cnfs.contracts import services as contracts
+from cnfs.contracts import services as contracts_services
+from cnfs.contracts.enums import EndReason
 from cnfs.contracts.models import Contract
 from cnfs.demo.management.commands.generate_reports import generate
 from cnfs.demo.seeds import (
@@ -36,7 +38,10 @@ from cnfs.demo.territory_contacts import seed_faq_and_resources, seed_territory_
 from cnfs.funding.rates import budget_in_force, national_commitments, rate_cents
 from cnfs.funding.services import add_years
 from cnfs.matching import engine, shortage
-from cnfs.matching.services import shortlist_manually
+from cnfs.matching import engine as matching_engine
+from cnfs.matching.enums import ProposalStatus
+from cnfs.matching.models import Proposal
+from cnfs.matching.services import shortlist, shortlist_manually
 from cnfs.places.enums import Access, Public, Service
 from cnfs.places.models import Place, PlaceAdvisor
 from cnfs.places.services import create_place
@@ -270,6 +275,40 @@ def seed_activity_story(story: dict):
     generate(count=1500, seed=39, start=today - timedelta(days=182), end=today - timedelta(days=1))
 
 
+LEAVING_ADVISOR = "conseiller-jura-03"  # the third advisor of ECLA
+
+
+def seed_live_recruitment(story: dict):
+    """A recruitment under way for the demo structure account: an advisor of ECLA resigned
+    three weeks ago (the national team validated the end), so ECLA has an open post; the
+    platform proposes candidates and its manager shortlisted two of them, the demo candidate
+    among them. The demo candidate account thereby has live proposals."""
+    ecla = story["jura"][0]
+    leaving = Contract.objects.in_post().filter(
+        structure=ecla, candidate__user__email=f"{LEAVING_ADVISOR}@{DEMO_DOMAIN}"
+    )
+    contract = leaving.first()
+    if contract is None:  # already built
+        return
+    national = _as(story["national"], Role.NATIONAL)
+    contracts_services.end_contract(
+        contract, ended_on=timezone.localdate() - timedelta(days=21),
+        reason=EndReason.RESIGNATION, by=national,
+    )  # fmt: skip
+    matching_engine.refresh_structure(ecla.pk)
+    manager = _as(story["manager"], Role.STRUCTURE)
+    demo = Candidate.objects.get(email=f"candidat@{DEMO_DOMAIN}")
+    shortlist_manually(ecla, demo, by=manager)
+    other = (
+        Proposal.objects.filter(structure=ecla, status=ProposalStatus.PROPOSED)
+        .exclude(candidate__former_advisor=True)
+        .order_by("-score", "pk")
+        .first()
+    )
+    if other is not None:
+        shortlist(other, by=manager)
+
+
 DEMO_ACCOUNTS = [
     ("Équipe nationale (ANCT)", "anct"),
     ("Préfecture du Jura", "prefecture-jura"),
@@ -287,6 +326,7 @@ STEPS = [
     seed_manager_roles,
     seed_recruitment_story,
     seed_activity_story,
+    seed_live_recruitment,
     seed_territory_contacts,
     seed_faq_and_resources,
 ]

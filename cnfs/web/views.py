@@ -48,12 +48,14 @@ def _error(request, status: int, title: str, message: str):
     api_error = _api_error(request, status)
     if api_error is not None:
         return api_error
-    return render(
+    response = render(
         request,
         "web/error.html",
         {"page_title": title, "status": status, "message": message},
         status=status,
     )
+    response.project_page = True  # not replaced in development (cnfs.web.middleware)
+    return response
 
 
 def permission_denied(request, exception=None):
@@ -82,7 +84,9 @@ def server_error(request):
     if api_error is not None:
         return api_error
     # Rendered without context processors: the error may come from the database itself.
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    response = HttpResponseServerError(loader.get_template("500.html").render())
+    response.project_page = True
+    return response
 
 
 def bad_request(request, exception=None):

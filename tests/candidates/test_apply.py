@@ -236,3 +236,18 @@ def test_reapplying_after_withdrawal_moves_the_account_to_the_new_application(
     new.refresh_from_db()
     candidate.refresh_from_db()
     assert new.user_id is not None and candidate.user_id is None
+
+
+def test_after_an_error_the_chosen_cv_is_asked_again_at_its_field(client, application_data):
+    data = {k: v for k, v in application_data.items() if k != "consent"}
+    response = client.post(APPLY_URL, {**data, "cv": pdf("mon-cv.pdf")})
+    (message,) = errors_of(response, "cv")
+    assert "choisissez de nouveau votre CV « mon-cv.pdf »" in message
+    assert f'href="#{response.context["form"]["cv"].id_for_label}"' in response.content.decode()
+    assert not Candidate.objects.exists()
+
+
+def test_without_a_cv_chosen_an_error_asks_nothing_about_it(client, application_data):
+    data = {k: v for k, v in application_data.items() if k != "consent"}
+    response = client.post(APPLY_URL, data)
+    assert errors_of(response, "cv") == []

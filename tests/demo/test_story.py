@@ -2,9 +2,12 @@
 
 import pytest
 
+from cnfs.accounts.models import User
 from cnfs.committee.models import Session
-from cnfs.demo.building import build_demo
+from cnfs.demo.building import build_demo, seed_live_recruitment
 from cnfs.followup.figures import departement_figures
+from cnfs.matching.enums import OPEN_STATUSES, ProposalStatus
+from cnfs.matching.models import Proposal
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import STRUCTURE_WORKFLOW, Structure
 from cnfs.territories.models import Departement
@@ -69,3 +72,29 @@ def test_jura_advisors_work_in_places_and_report_their_activity(story):
     assert reports.values("advisor").distinct().count() == 13
     total = sum(TerritoryDay.objects.filter(departement="39").values_list("reports", flat=True))
     assert total == reports.count() == direct_counts(reports)["reports"]
+
+
+def test_the_demo_structure_account_sees_a_live_recruitment(story):
+
+    manager = User.objects.get(email="structure@demo.conseiller-numerique.fr")
+    managed = Structure.objects.filter(managers__user=manager)
+    recruiting = [s for s in managed if s.open_posts >= 1]
+    assert recruiting, "no structure of the demo manager has an open post"
+    proposals = Proposal.objects.filter(structure__in=recruiting)
+    assert proposals.filter(status=ProposalStatus.SHORTLISTED).count() >= 2
+    assert proposals.filter(status=ProposalStatus.PROPOSED).exists()
+
+
+def test_the_demo_candidate_account_has_live_proposals(story):
+
+    live = Proposal.objects.filter(
+        candidate__email="candidat@demo.conseiller-numerique.fr", status__in=OPEN_STATUSES
+    )
+    assert live.exists()
+
+
+def test_the_live_recruitment_step_is_idempotent(story):
+
+    before = list(Proposal.objects.order_by("pk").values_list("pk", "status"))
+    seed_live_recruitment(story)
+    assert list(Proposal.objects.order_by("pk").values_list("pk", "status")) == before

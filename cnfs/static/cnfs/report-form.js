@@ -1,5 +1,6 @@
-// Checks the age and status counts against the participants as one types (the server
-// checks again), and shows only the inputs the chosen place and duration need.
+// Shows only the questions the answers so far call for (one person or a workshop, the
+// place, the precise duration), and checks a workshop's counts against its participants as
+// one types (the server checks again).
 (function () {
   var form = document.querySelector("[data-report-form]");
   if (!form) { return; }
@@ -23,19 +24,25 @@
       message.className = "fr-message fr-fieldset__element " + (ok ? "fr-message--valid" : "fr-message--error");
     });
   }
+  function chosen(name) {
+    return (form.querySelector("[name=" + name + "]:checked") || {}).value;
+  }
+  function show(selector, attribute, value) {
+    form.querySelectorAll(selector).forEach(function (block) {
+      block.hidden = block.getAttribute(attribute).split(" ").indexOf(value) < 0;
+    });
+  }
   function toggle() {
-    var channel = (form.querySelector("[name=channel]:checked") || {}).value;
-    var duration = (form.querySelector("[name=duration]:checked") || {}).value;
-    form.querySelectorAll("[data-show-for]").forEach(function (block) {
-      block.hidden = block.dataset.showFor.split(" ").indexOf(channel) < 0;
-    });
-    form.querySelectorAll("[data-show-for-duration]").forEach(function (block) {
-      block.hidden = block.dataset.showForDuration !== duration;
-    });
+    show("[data-show-for-kind]", "data-show-for-kind", chosen("kind"));
+    show("[data-show-for]", "data-show-for", chosen("channel"));
+    show("[data-show-for-duration]", "data-show-for-duration", chosen("duration"));
   }
   form.addEventListener("input", function (event) {
     if (event.target === participants || event.target.dataset.group) { check(); }
   });
-  form.addEventListener("change", toggle);
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "kind" && event.target.value === "workshop") { check(); }
+    toggle();
+  });
   toggle();
 })();

@@ -9,6 +9,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from cnfs.activity import services
 from cnfs.activity.enums import AgeBracket, Body, Channel, Duration, Kind, Status, Theme
 from cnfs.activity.imports import MAX_BYTES_LABEL
 from cnfs.common.web import add_service_errors
@@ -28,9 +29,26 @@ GROUP_LABELS = {
 }
 
 
+# The themes shown first (the most frequent in one-to-one accompaniments); the others are one
+# tap away, under "Autres thèmes", so that the usual report fits two phone screens.
+COMMON_THEMES = [
+    Theme.PROCEDURES, Theme.EMAIL, Theme.SMARTPHONE, Theme.EQUIPMENT, Theme.INTERNET,
+    Theme.SECURITY,
+]  # fmt: skip
+
+# The inputs the form fills for the service from the single-person answers (kind, age, status).
+SINGLE_PERSON_FIELDS = {"ages": "age", "statuses": "status"}
+# Rules of the service that depend on the kind and the number of participants: not repeated
+# while the kind or the number is itself refused.
+DEPENDS_ON_PARTICIPANTS = {
+    "participants", "returning", "ages", "statuses", "followup_individual", "redirections",
+}  # fmt: skip
+
+
 def _count_field(label, **kwargs):
+    # Empty means none: nothing is written in the advisor's place.
     return forms.IntegerField(
-        label=label, required=False, min_value=0, max_value=100, initial=0,
+        label=label, required=False, min_value=0, max_value=100,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100}),
         error_messages={
             "invalid": "Saisissez un nombre entier.",
@@ -42,11 +60,13 @@ def _count_field(label, **kwargs):
 
 
 class ReportForm(DsfrBaseForm):
-    """One accompaniment in a few taps: the defaults fit the most common case."""
+    """One accompaniment in a few taps. Nothing is answered in the advisor's place: only the
+    date (today) and the place (the advisor's main place) have a default. One person (an
+    individual accompaniment or a one-off request) is described by one age bracket and one
+    status; a workshop by its number of participants and their counts."""
 
     kind = forms.ChoiceField(
-        label="Type d’accompagnement", choices=Kind.choices, initial=Kind.INDIVIDUAL,
-        widget=forms.RadioSelect,
+        label="Type d’accompagnement", choices=Kind.choices, widget=forms.RadioSelect,
         error_messages={"required": "Choisissez le type d’accompagnement."},
     )  # fmt: skip
     date = forms.DateField(
@@ -58,9 +78,8 @@ class ReportForm(DsfrBaseForm):
         },
     )
     participants = forms.IntegerField(
-        label="Nombre de participants", initial=1, min_value=1, max_value=100,
-        help_text="1 pour un accompagnement individuel ou une demande ponctuelle ; "
-        "1 à 100 pour un atelier.",
+        label="Nombre de participants", required=False, min_value=1, max_value=100,
+        help_text="De 1 à 100.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 100}),
         error_messages={
             "required": "Indiquez le nombre de participants.",
@@ -69,10 +88,16 @@ class ReportForm(DsfrBaseForm):
             "max_value": "Un atelier compte au plus 100 participants.",
         },
     )  # fmt: skip
+    age = forms.ChoiceField(
+        label="Tranche d’âge", choices=AgeBracket.choices, required=False,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    status = forms.ChoiceField(
+        label="Statut", choices=Status.choices, required=False, widget=forms.RadioSelect
+    )
     returning = _count_field("Dont personnes déjà accompagnées")
     channel = forms.ChoiceField(
-        label="Lieu de l’accompagnement", choices=Channel.choices, initial=Channel.PLACE,
-        widget=forms.RadioSelect,
+        label="Lieu de l’accompagnement", choices=Channel.choices, widget=forms.RadioSelect,
         error_messages={"required": "Choisissez où a eu lieu l’accompagnement."},
     )  # fmt: skip
     place = forms.ChoiceField(label="Lieu d’activité", required=False)
@@ -86,11 +111,12 @@ class ReportForm(DsfrBaseForm):
     )  # fmt: skip
     tags = forms.CharField(
         label="Étiquettes", required=False, max_length=300,
-        help_text="Facultatif : des mots-clés libres, séparés par des virgules.",
+        help_text="Des mots-clés libres, séparés par des virgules. Le compte rendu est "
+        "anonyme : jamais le nom d’une personne.",
     )  # fmt: skip
     duration = forms.ChoiceField(
-        label="Durée", choices=Duration.choices, initial=Duration.FROM_30_TO_60,
-        widget=forms.RadioSelect, error_messages={"required": "Choisissez la durée."},
+        label="Durée", choices=Duration.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez la durée."},
     )  # fmt: skip
     minutes = forms.IntegerField(
         label="Durée précise, en minutes", required=False,
@@ -119,6 +145,8 @@ class ReportForm(DsfrBaseForm):
         if main_place is None and places:
             main_place = places[0]
         if main_place is not None:
+            # The advisor's main place is the usual answer to "where".
+            self.fields["channel"].initial = Channel.PLACE
             self.fields["place"].initial = str(main_place.pk)
         self.fields["date"].initial = timezone.localdate()
         self.fields["client_key"].initial = uuid.uuid4().hex
@@ -132,9 +160,21 @@ class ReportForm(DsfrBaseForm):
                 names.append(name)
             self.group_fields[group] = names
         self.group_errors = {}
-        # The usual case (one retired person): prefilled so that a single tap suffices.
-        self.fields["age_over_60"].initial = 1
-        self.fields["status_retired"].initial = 1
+
+    def theme_choices(self, common: bool):
+        """The theme checkboxes, common ones first (``common``) or the others."""
+        return [
+            choice for choice in self["themes"] if (choice.data["value"] in COMMON_THEMES) == common
+        ]
+
+    def common_themes(self):
+        return self.theme_choices(True)
+
+    def other_themes(self):
+        return self.theme_choices(False)
+
+    def other_theme_chosen(self) -> bool:
+        return any(choice.data["selected"] for choice in self.other_themes())
 
     def groups(self, group):
         return [self[name] for name in self.group_fields[group]]
@@ -151,7 +191,26 @@ class ReportForm(DsfrBaseForm):
     def clean_tags(self):
         return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
 
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == Kind.WORKSHOP:
+            if cleaned.get("participants") is None and "participants" not in self.errors:
+                self.add_error("participants", "Indiquez le nombre de participants.")
+        elif kind:
+            cleaned["participants"] = 1
+            if not cleaned.get("age"):
+                self.add_error("age", "Choisissez la tranche d’âge de la personne.")
+            if not cleaned.get("status"):
+                self.add_error("status", "Choisissez le statut de la personne.")
+        return cleaned
+
+    def is_single_person(self) -> bool:
+        return self.cleaned_data.get("kind") in (Kind.INDIVIDUAL, Kind.ONE_OFF)
+
     def service_data(self) -> dict:
+        """What the service expects, from the answers the form accepted (all of them once
+        the form is valid)."""
         data = self.cleaned_data
         result = {
             name: data.get(name)
@@ -168,7 +227,28 @@ class ReportForm(DsfrBaseForm):
             result[group] = {
                 name[len(prefix) + 1 :]: data[name] for name in names if data.get(name)
             }
+        if self.is_single_person():
+            for group, name in SINGLE_PERSON_FIELDS.items():
+                result[group] = {data[name]: 1} if data.get(name) else {}
         return result
+
+    def check_with_service(self, advisor):
+        """The form refused some answers: add what the service's rules say of the others,
+        so that every error shows in one pass (none twice)."""
+        error = services.report_errors(advisor=advisor, data=self.service_data())
+        if error is None:
+            return
+        skipped = set(self.errors)
+        if {"kind", "participants"} & skipped:
+            skipped |= DEPENDS_ON_PARTICIPANTS
+        for group, name in SINGLE_PERSON_FIELDS.items():
+            if name in skipped:
+                skipped.add(group)
+        remaining = {
+            field: messages for field, messages in error.error_dict.items() if field not in skipped
+        }
+        if remaining:
+            self.add_service_errors(ValidationError(remaining))
 
     def focus_first_error(self):
         """Autofocus the first refused input (a group's first input for a group error)."""
@@ -181,6 +261,11 @@ class ReportForm(DsfrBaseForm):
     def add_service_errors(self, error: ValidationError):
         """Errors on a group (ages, statuses, redirections) go above its inputs."""
         if hasattr(error, "error_dict"):
+            if self.is_single_person():
+                # One person: the error goes to the single answer (age or status).
+                for group, name in SINGLE_PERSON_FIELDS.items():
+                    if group in error.error_dict:
+                        self.add_error(name, error.error_dict.pop(group))
             for group in GROUPS:
                 if group in error.error_dict:
                     messages = [m for e in error.error_dict.pop(group) for m in e.messages]
@@ -207,7 +292,12 @@ class ReportForm(DsfrBaseForm):
         for group, (prefix, enum) in GROUPS.items():
             values = getattr(report, group) or {}
             for value in enum.values:
-                initial[f"{prefix}_{value}"] = values.get(value, 0)
+                initial[f"{prefix}_{value}"] = values.get(value) or None
+        if report.kind != Kind.WORKSHOP:
+            for group, name in SINGLE_PERSON_FIELDS.items():
+                values = [key for key, count in (getattr(report, group) or {}).items() if count]
+                if len(values) == 1:
+                    initial[name] = values[0]
         return initial
 
 

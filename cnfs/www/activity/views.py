@@ -51,17 +51,20 @@ def _after_save(request, message):
 @role_required(Role.ADVISOR)
 def new(request):
     form = ReportForm(request.POST or None, advisor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_report(
-                advisor=request.user,
-                data=form.service_data(),
-                client_key=form.cleaned_data["client_key"] or None,
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
+    if request.method == "POST":
+        if not form.is_valid():
+            form.check_with_service(request.user)
         else:
-            return _after_save(request, "Compte rendu enregistré.")
+            try:
+                services.create_report(
+                    advisor=request.user,
+                    data=form.service_data(),
+                    client_key=form.cleaned_data["client_key"] or None,
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                return _after_save(request, "Compte rendu enregistré.")
     return _report_page(request, form, title="Nouveau compte rendu d’activité")
 
 
@@ -82,13 +85,16 @@ def edit(request, pk):
     else:
         initial = ReportForm.initial_from(report) | {"date": report.date}
         form = ReportForm(initial=initial, advisor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_report(report, data=form.service_data(), by=request.user)
-        except ValidationError as error:
-            form.add_service_errors(error)
+    if request.method == "POST":
+        if not form.is_valid():
+            form.check_with_service(request.user)
         else:
-            return _after_save(request, "Compte rendu modifié.")
+            try:
+                services.update_report(report, data=form.service_data(), by=request.user)
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                return _after_save(request, "Compte rendu modifié.")
     return _report_page(
         request, form, title=f"Modifier le compte rendu du {report.date:%d/%m/%Y}", report=report
     )

@@ -179,6 +179,18 @@ class ProfileFields(DsfrBaseForm):
             raise ValidationError(DATE_PAST_ERROR)
         return value
 
+    CV_TO_CHOOSE_AGAIN = (
+        "Pour votre sécurité, le navigateur ne garde pas le fichier choisi quand le formulaire "
+        "revient avec une erreur : choisissez de nouveau votre CV « {name} » avant d’envoyer."
+    )
+
+    def remind_to_choose_the_cv_again(self):
+        """The form came back with errors (its own or the service's): the CV the person had
+        chosen is not kept by the browser. Say so at the field rather than drop it silently."""
+        upload = self.files.get("cv") if self.is_bound else None
+        if upload and self.errors and "cv" not in self.errors:
+            self.add_error("cv", self.CV_TO_CHOOSE_AGAIN.format(name=upload.name))
+
     def clean_cv(self):
         upload = self.cleaned_data.get("cv")
         if upload:

@@ -54,6 +54,7 @@ def apply(request):
             request.session[APPLIED_EMAIL_KEY] = data["email"].strip().lower()
             return redirect("candidates:apply_sent")
     if form.errors:
+        form.remind_to_choose_the_cv_again()
         form.set_autofocus_on_first_error()
     title = "Devenir conseiller numérique"
     return render(
@@ -149,6 +150,7 @@ def space(request):
                 messages.success(request, "Votre profil est mis à jour.")
                 return redirect("candidates:space")
         if form.errors:
+            form.remind_to_choose_the_cv_again()
             form.set_autofocus_on_first_error()
     elif request.method == "POST":
         return redirect("candidates:space")
