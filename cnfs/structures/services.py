@@ -1,5 +1,7 @@
 """Host structures: application, e-mail confirmation, prefecture opinion, amendments."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from cnfs.accounts import services as accounts
 from cnfs.accounts.enums import Role
 from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
+from cnfs.common.retention import UNCONFIRMED_KEPT_DAYS, midnight
 from cnfs.common.validators import normalize_french_phone
 from cnfs.structures import signals
 from cnfs.structures.enums import (
@@ -228,3 +231,31 @@ def mark_duplicate(structure: Structure, *, reason: str, by):
     STRUCTURE_WORKFLOW.apply(structure, "mark_duplicate", by=by, reason=reason)
     for post_request in structure.requests.filter(status=RequestStatus.OPEN):
         REQUEST_WORKFLOW.apply(post_request, "withdraw", by=by, reason=reason)
+
+
+# Retention ---------------------------------------------------------------------------------
+
+
+def unconfirmed_applications(today: date):
+    """Applications whose address was not confirmed within ``UNCONFIRMED_KEPT_DAYS`` days
+    and that nothing refers to (no manager, committee item, post, contract)."""
+    return (
+        Structure.objects.filter(
+            email_confirmed_at__isnull=True,
+            status=StructureStatus.SUBMITTED,
+            created_at__lt=midnight(today - timedelta(days=UNCONFIRMED_KEPT_DAYS - 1)),
+        )
+        .exclude(managers__isnull=False)
+        .exclude(requests__agenda_items__isnull=False)
+        .exclude(posts__isnull=False)
+        .exclude(contracts__isnull=False)
+    )
+
+
+@transaction.atomic
+def delete_unconfirmed(structure: Structure, *, today: date) -> bool:
+    """Delete an application never confirmed (the command records the count)."""
+    if not unconfirmed_applications(today).filter(pk=structure.pk).exists():
+        return False
+    structure.delete()
+    return True
