@@ -310,3 +310,10 @@ def anonymise(candidate: Candidate) -> bool:
         if not RoleAssignment.objects.filter(user=user).exists():
             _anonymise_account(user)
     return True
+
+
+def attach_account(candidate: Candidate, user) -> None:
+    """Give the application its account (a person recruited without one)."""
+    Candidate.objects.filter(user=user).exclude(pk=candidate.pk).update(user=None)
+    Candidate.objects.filter(pk=candidate.pk).update(user=user)
+    candidate.user = user
