@@ -85,7 +85,7 @@ class Candidate(models.Model):
     zone_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField("inscrit le", auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Kept by the services (login, profile change, answer): the retention periods run from it.
+    # Kept by the services (login, profile change, withdrawal): the retention periods run from it.
     last_activity_at = models.DateTimeField(
         "dernière activité le", default=timezone.now, db_index=True
     )

@@ -1,5 +1,5 @@
 """Who is due under the retention periods (``cnfs.common.retention``), counted from the
-candidate's last activity (a login, a change of the profile, an answer).
+candidate's last activity (a login, a change of the profile, a withdrawal).
 
 Each function takes "today" (the day a periodic command handles) and returns a queryset;
 the commands act through the services (``delete_cv``, ``erase``, ``anonymise``)."""

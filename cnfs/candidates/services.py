@@ -255,7 +255,7 @@ def _anonymise_account(user):
 
 
 def record_activity(candidate_pk: int) -> None:
-    """The candidate did something (logged in, answered): the retention periods restart."""
+    """The candidate did something (for a future answer to a proposal): the periods restart."""
     Candidate.objects.filter(pk=candidate_pk).update(last_activity_at=timezone.now())
 
 
