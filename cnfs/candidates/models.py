@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from cnfs.candidates.enums import CandidateStatus, MaxDistance, Situation
 from cnfs.common.workflow import Transition, Workflow
@@ -84,6 +85,14 @@ class Candidate(models.Model):
     zone_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField("inscrit le", auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by the services (login, profile change, withdrawal): the retention periods run from it.
+    last_activity_at = models.DateTimeField(
+        "dernière activité le", default=timezone.now, db_index=True
+    )
+    # The warning e-mail before the CV is deleted (a new activity makes it stale).
+    cv_warned_at = models.DateTimeField("suppression du CV annoncée le", null=True, blank=True)
+    # A former advisor's personal data, blanked at the end of the period kept.
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True)
 
     objects = CandidateQuerySet.as_manager()
     workflow = CANDIDATE_WORKFLOW

@@ -176,6 +176,7 @@ def update_profile(candidate: Candidate, *, by, cv=None, remove_cv=False, **chan
     if cv is not None:
         check_cv(cv)
     candidate.full_clean(exclude=["cv", "user"])
+    candidate.last_activity_at = timezone.now()
     if moved:
         candidate.zone_version = F("zone_version") + 1
     candidate.save()
@@ -204,7 +205,9 @@ def withdraw(candidate: Candidate, *, by) -> Candidate:
             "Vous êtes en poste comme conseiller numérique : votre candidature ne peut être "
             "retirée tant que dure votre contrat."
         )
-    CANDIDATE_WORKFLOW.apply(candidate, "withdraw", by=by, extra={"available": False})
+    CANDIDATE_WORKFLOW.apply(
+        candidate, "withdraw", by=by, extra={"available": False, "last_activity_at": timezone.now()}
+    )
     signals.withdrawn.send(sender=Candidate, candidate=candidate, by=by)
     audit.record("candidate.withdraw", by=by, obj=candidate, summary="Candidature retirée")
     _refresh_proposals(candidate.pk)
@@ -246,3 +249,71 @@ def _anonymise_account(user):
         email=f"compte-supprime-{user.pk}@invalid", first_name="", last_name="",
         is_active=False, password=user.password,
     )  # fmt: skip
+
+
+# Retention (see ``cnfs.candidates.retention``) ---------------------------------------------
+
+
+def record_activity(candidate_pk: int) -> None:
+    """The candidate did something (for a future answer to a proposal): the periods restart."""
+    Candidate.objects.filter(pk=candidate_pk).update(last_activity_at=timezone.now())
+
+
+def on_login(sender, *, user, **kwargs):
+    """``user_logged_in``: a login is an activity (connected by ``CandidatesConfig``)."""
+    Candidate.objects.filter(user=user).update(last_activity_at=timezone.now())
+
+
+def mark_cv_warned(candidate: Candidate) -> None:
+    Candidate.objects.filter(pk=candidate.pk).update(cv_warned_at=timezone.now())
+
+
+@transaction.atomic
+def delete_cv(candidate: Candidate) -> bool:
+    """Delete the CV at the end of its period (the platform acts: no person, no journal
+    entry of its own, the command records the count)."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if not candidate.cv:
+        return False
+    candidate.cv.delete(save=False)
+    Candidate.objects.filter(pk=candidate.pk).update(cv="", cv_warned_at=None)
+    return True
+
+
+ANONYMOUS_NAME = "Anonymisé"
+
+
+@transaction.atomic
+def anonymise(candidate: Candidate) -> bool:
+    """Blank a former advisor's personal data at the end of the period kept. The rows stay
+    (contracts, payments and activity counts refer to them); the account is closed unless
+    the person holds another role. Returns False when already done."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.anonymised_at is not None:
+        return False
+    if candidate.in_post:
+        raise ValidationError("Un conseiller en poste ne peut être anonymisé.")
+    if candidate.status == CandidateStatus.ACTIVE:
+        CANDIDATE_WORKFLOW.apply(
+            candidate, "withdraw", reason="Données anonymisées", extra={"available": False}
+        )
+    if candidate.cv:
+        candidate.cv.delete(save=False)
+    Candidate.objects.filter(pk=candidate.pk).update(
+        first_name=ANONYMOUS_NAME, last_name=f"n° {candidate.pk}",
+        email=f"conseiller-anonymise-{candidate.pk}@invalid", phone="", motivation="",
+        diploma_name="", cv="", cv_token="", anonymised_at=timezone.now(),
+    )  # fmt: skip
+    user = candidate.user
+    if user is not None:
+        RoleAssignment.objects.filter(user=user, role__in=[Role.CANDIDATE, Role.ADVISOR]).delete()
+        if not RoleAssignment.objects.filter(user=user).exists():
+            _anonymise_account(user)
+    return True
+
+
+def attach_account(candidate: Candidate, user) -> None:
+    """Give the application its account (a person recruited without one)."""
+    Candidate.objects.filter(user=user).exclude(pk=candidate.pk).update(user=None)
+    Candidate.objects.filter(pk=candidate.pk).update(user=user)
+    candidate.user = user

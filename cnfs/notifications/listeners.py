@@ -7,6 +7,9 @@ decision, the e-mails leave after commit (``notify``).
 from django.db import transaction
 from django.urls import reverse
 
+from cnfs.accounts import services as accounts
+from cnfs.accounts.enums import Role
+from cnfs.candidates.services import attach_account
 from cnfs.committee import signals as committee
 from cnfs.committee.models import Session
 from cnfs.common.money import euros
@@ -102,6 +105,14 @@ def on_recruitment_requested(sender, *, contract, **kwargs):
 
 
 def on_recruitment_validated(sender, *, contract, **kwargs):
+    candidate = contract.candidate
+    if candidate.user_id is None or not candidate.user.is_active:
+        # Recruited without a confirmed account (imported, never confirmed): an invitation.
+        user = accounts.invite(
+            candidate.email, first_name=candidate.first_name, last_name=candidate.last_name
+        )
+        accounts.grant_role(user, Role.ADVISOR)
+        attach_account(candidate, user)
     about = f"contract:{contract.pk}"
     notify(
         person(contract.candidate), Kind.RECRUITMENT_VALIDATED,

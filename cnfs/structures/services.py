@@ -1,16 +1,21 @@
 """Host structures: application, e-mail confirmation, prefecture opinion, amendments."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cnfs.accounts import models as account_models
 from cnfs.accounts import services as accounts
 from cnfs.accounts.enums import Role
 from cnfs.common import audit
 from cnfs.common.mail import send_templated_email
+from cnfs.common.retention import UNCONFIRMED_KEPT_DAYS, midnight
 from cnfs.common.validators import normalize_french_phone
 from cnfs.structures import signals
 from cnfs.structures.enums import (
@@ -228,3 +233,115 @@ def mark_duplicate(structure: Structure, *, reason: str, by):
     STRUCTURE_WORKFLOW.apply(structure, "mark_duplicate", by=by, reason=reason)
     for post_request in structure.requests.filter(status=RequestStatus.OPEN):
         REQUEST_WORKFLOW.apply(post_request, "withdraw", by=by, reason=reason)
+
+
+# Retention ---------------------------------------------------------------------------------
+
+
+def unconfirmed_applications(today: date):
+    """Applications whose address was not confirmed within ``UNCONFIRMED_KEPT_DAYS`` days
+    and that nothing refers to (no manager, committee item, post, contract)."""
+    return (
+        Structure.objects.filter(
+            email_confirmed_at__isnull=True,
+            status=StructureStatus.SUBMITTED,
+            created_at__lt=midnight(today - timedelta(days=UNCONFIRMED_KEPT_DAYS - 1)),
+        )
+        .exclude(managers__isnull=False)
+        .exclude(requests__agenda_items__isnull=False)
+        .exclude(posts__isnull=False)
+        .exclude(contracts__isnull=False)
+    )
+
+
+@transaction.atomic
+def delete_unconfirmed(structure: Structure, *, today: date) -> bool:
+    """Delete an application never confirmed (the command records the count)."""
+    if not unconfirmed_applications(today).filter(pk=structure.pk).exists():
+        return False
+    structure.delete()
+    return True
+
+
+# Team: the structure's managers ----------------------------------------------------------
+
+INVITATION_SALT = "cnfs.structures.invite_manager"
+INVITATION_MAX_AGE = 7 * 24 * 3600
+
+
+def team(structure: Structure):
+    """Who manages the structure (the accounts holding its structure role)."""
+    return account_models.User.objects.filter(
+        roles__role=Role.STRUCTURE, roles__structure=structure
+    ).distinct()
+
+
+def invitation_link(structure: Structure, email: str) -> str:
+    token = signing.dumps({"s": structure.pk, "e": email}, salt=INVITATION_SALT)
+    return settings.SITE_URL + reverse("structures:join", args=[token])
+
+
+@transaction.atomic
+def invite_manager(structure: Structure, *, email: str, by) -> None:
+    """A manager invites another by e-mail: a signed link valid 7 days."""
+    if not can_request_amendment(by, structure):
+        raise PermissionDenied("Seul un gestionnaire de la structure invite un gestionnaire.")
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Saisissez une adresse e-mail valide."}) from None
+    if team(structure).filter(email=email).exists():
+        raise ValidationError({"email": "Cette personne gère déjà la structure."})
+    new_account = not account_models.User.objects.filter(email=email).exists()
+    if new_account:
+        accounts.invite(email, by=by)  # an inactive account and its activation link
+    audit.record("structure.invite_manager", by=by, obj=structure, summary="Gestionnaire invité")
+    send_templated_email(
+        email,
+        "structures/email/invite_manager.txt",
+        {"structure": structure, "link": invitation_link(structure, email),
+         "new_account": new_account},
+    )  # fmt: skip
+
+
+def invitation_from_token(token: str):
+    """(structure, e-mail) of a valid invitation, or None (forged or older than 7 days)."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    structure = Structure.objects.filter(pk=data["s"]).first()
+    return (structure, data["e"]) if structure else None
+
+
+@transaction.atomic
+def join(token: str, *, user) -> Structure:
+    """The invitee, logged in with the invited address, becomes a manager."""
+    invitation = invitation_from_token(token)
+    if invitation is None:
+        raise ValidationError("Ce lien d’invitation n’est pas valide ou a expiré (7 jours).")
+    structure, email = invitation
+    if user.email != email:
+        raise PermissionDenied("Cette invitation a été adressée à une autre adresse e-mail.")
+    accounts.grant_role(user, Role.STRUCTURE, structure=structure, by=user)
+    return structure
+
+
+@transaction.atomic
+def revoke_manager(structure: Structure, *, user, by) -> None:
+    """Withdraw a manager's access; the last manager stays."""
+    if not can_request_amendment(by, structure):
+        raise PermissionDenied("Seul un gestionnaire de la structure retire un accès.")
+    Structure.objects.select_for_update().get(pk=structure.pk)
+    if not team(structure).filter(pk=user.pk).exists():
+        raise ValidationError("Cette personne ne gère pas la structure.")
+    if team(structure).count() <= 1:
+        raise ValidationError("La structure doit garder au moins un gestionnaire.")
+    account_models.RoleAssignment.objects.filter(
+        user=user, role=Role.STRUCTURE, structure=structure
+    ).delete()
+    audit.record(
+        "structure.revoke_manager", by=by, obj=structure,
+        summary=f"Accès retiré : {user.audit_label}",
+    )  # fmt: skip

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cnfs.common import retention
 from cnfs.web import views
 
 app_name = "web"
@@ -10,7 +11,7 @@ urlpatterns = [
     path("mentions-legales/", views.page("web/legal.html", "Mentions légales"), name="legal"),
     path(
         "donnees-personnelles/",
-        views.page("web/privacy.html", "Données personnelles"),
+        views.page("web/privacy.html", "Données personnelles", {"kept": retention.periods()}),
         name="privacy",
     ),
     path(

@@ -12,11 +12,12 @@ from django.views.decorators.csrf import requires_csrf_token
 from cnfs.common.health import run_checks
 
 
-def page(template: str, title: str):
-    """A static content page with its breadcrumb."""
+def page(template: str, title: str, extra: dict | None = None):
+    """A static content page with its breadcrumb (and ``extra`` values to show)."""
 
     def view(request):
         context = {"page_title": title, "breadcrumb_data": {"links": [], "current": title}}
+        context.update(extra or {})
         return render(request, template, context)
 
     view.__name__ = template.rsplit("/", 1)[-1].removesuffix(".html")

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from cnfs.common import retention
+
 
 @pytest.mark.parametrize(
     ("name", "heading"),
@@ -50,3 +52,12 @@ def test_server_error_page_needs_no_database(rf):
 def test_openapi_document_is_published(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/communes" in schema["paths"]
+
+
+def test_the_personal_data_page_states_the_periods_the_jobs_apply(client):
+    text = client.get("/donnees-personnelles/").content.decode()
+    assert f"CV : {retention.CV_KEPT_MONTHS} mois après la dernière activité" in text
+    assert f"{retention.CV_WARNING_DAYS} jours avant" in text
+    assert f"pas été confirmée : {retention.UNCONFIRMED_KEPT_DAYS} jours" in text
+    assert f"{retention.INACTIVE_ACCOUNT_YEARS} ans après la dernière activité" in text
+    assert f"{retention.ADVISOR_KEPT_YEARS} ans après la fin du dernier contrat" in text

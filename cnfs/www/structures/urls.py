@@ -11,4 +11,6 @@ urlpatterns = [
     path("confirmer/<str:token>/", views.confirm, name="confirm"),
     path("<int:pk>/", views.structure_detail, name="detail"),
     path("<int:pk>/avenant/", views.amend, name="amend"),
+    path("<int:pk>/equipe/", views.team, name="team"),
+    path("rejoindre/<str:token>/", views.join, name="join"),
 ]

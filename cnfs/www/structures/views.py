@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
@@ -328,3 +329,44 @@ def amend(request, pk):
             },
         },
     )
+
+
+@role_required(Role.STRUCTURE)
+def team(request, pk):
+    """Who manages the structure; invite a manager by e-mail; withdraw an access."""
+    structure = get_object_or_404(Structure.objects.visible_to(request.user), pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                member = get_object_or_404(services.team(structure), pk=request.POST["revoke"])
+                services.revoke_manager(structure, user=member, by=request.user)
+                messages.success(request, "L’accès est retiré.")
+            else:
+                email = request.POST.get("email", "")
+                services.invite_manager(structure, email=email, by=request.user)
+                messages.success(request, "L’invitation est envoyée (valable 7 jours).")
+        except ValidationError as failure:
+            error = " ".join(failure.messages)
+        else:
+            return redirect("structures:team", pk=structure.pk)
+    context = {
+        "structure": structure, "members": services.team(structure), "error": error,
+        "page_title": f"Équipe de {structure.name}",
+    }  # fmt: skip
+    return render(request, "structures/team.html", context, status=400 if error else 200)
+
+
+@login_required
+def join(request, token):
+    """The invitee opens the link, logged in with the invited address."""
+    try:
+        structure = services.join(token, user=request.user)
+    except (ValidationError, PermissionDenied) as failure:
+        return render(
+            request, "structures/join_failed.html",
+            {"error": " ".join(getattr(failure, "messages", [str(failure)]))},
+            status=400,
+        )  # fmt: skip
+    messages.success(request, f"Vous gérez désormais {structure.name}.")
+    return redirect("structures:detail", pk=structure.pk)
