@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from cnfs.accounts.enums import Role
@@ -172,3 +173,12 @@ def test_a_person_recruited_without_an_account_is_invited(
     assert user is not None and not user.is_active and user.role_kinds() == [Role.ADVISOR]
     activation = [m for m in mail.outbox if m.to == ["recrue@exemple.fr"] and "activ" in m.body]
     assert activation
+
+
+def test_the_structure_page_links_its_managers_to_the_team(client, structure, owner, prefecture):
+    url = reverse("structures:detail", args=[structure.pk])
+    team = reverse("structures:team", args=[structure.pk])
+    client.force_login(owner)
+    assert team in client.get(url).content.decode()
+    client.force_login(prefecture)
+    assert team not in client.get(url).content.decode()

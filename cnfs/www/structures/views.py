@@ -253,11 +253,8 @@ def structure_detail(request, pk):
         )
         for other in same_siret:
             _badge(other)
-    can_amend = (
-        role.kind == Role.STRUCTURE
-        and structure.status == StructureStatus.VALIDATED
-        and can_request_amendment(request.user, structure)
-    )
+    is_manager = role.kind == Role.STRUCTURE and can_request_amendment(request.user, structure)
+    can_amend = is_manager and structure.status == StructureStatus.VALIDATED
     return render(
         request,
         "structures/detail.html",
@@ -275,6 +272,7 @@ def structure_detail(request, pk):
             "not_duplicate_form": not_duplicate_form,
             "show_duplicate_flag": role.kind in (Role.NATIONAL, Role.PREFECTURE),
             "can_amend": can_amend,
+            "is_manager": is_manager,
             "has_open_request": any(r.status == RequestStatus.OPEN for r in post_requests),
             "page_title": structure.name,
             "breadcrumb_data": {"links": [LIST_CRUMB], "current": structure.name},
