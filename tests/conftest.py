@@ -40,6 +40,9 @@ def _programme_figures(request):
             "cnfs.funding.migrations.0003_programme_budget_and_rates"
         )
         migration.forwards(apps, None)
+        importlib.import_module(
+            "cnfs.funding.migrations.0005_subsidyrate_post_kind"
+        ).coordination_rates(apps, None)
 
 
 @pytest.fixture(autouse=True)
