@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "cnfs.places",
     "cnfs.activity",
     "cnfs.stats",
+    "cnfs.coordination",
     "cnfs.partners",
     "cnfs.publicpages",
     "cnfs.opendata",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("conseillers/", include("cnfs.contracts.urls")),
     path("activite/", include("cnfs.activity.urls")),
     path("statistiques-activite/", include("cnfs.stats.urls")),
+    path("coordination/", include("cnfs.coordination.urls")),
     path("partenaires/", include("cnfs.partners.urls")),
     path("api/v1/", api.urls),
     path("gestion/", admin.site.urls),

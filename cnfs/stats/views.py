@@ -1,9 +1,9 @@
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,18 +12,16 @@ from django.utils import timezone
 from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import role_required
 from cnfs.accounts.scope import active_role
-from cnfs.activity.models import Report
 from cnfs.common.web import csv_response
-from cnfs.contracts.models import Contract
 from cnfs.stats import exports
 from cnfs.stats.forms import StatsFilterForm
+from cnfs.stats.inactivity import INACTIVE_DAYS, inactive_contracts
 from cnfs.stats.indicators import Scope, Table, breakdown, indicators
 from cnfs.structures.models import Structure
 from cnfs.territories.models import Departement, Region
 
 STATS_ROLES = (Role.ADVISOR, Role.STRUCTURE, Role.PREFECTURE, Role.NATIONAL, Role.FINANCIAL)
 INACTIVE_ROLES = (Role.STRUCTURE, Role.PREFECTURE, Role.NATIONAL)
-INACTIVE_DAYS = 30
 PER_PAGE = 50
 
 
@@ -226,29 +224,6 @@ def export_xlsx(request):
 
 
 # --- Advisors without activity ---------------------------------------------------------------
-
-
-def inactive_contracts(user, today: date):
-    """Contracts in force for at least ``INACTIVE_DAYS`` days of ``user``'s scope whose
-    advisor reported nothing for ``INACTIVE_DAYS`` days, the longest silent first (one
-    query, whatever their number: the last report comes from a subquery on an index)."""
-    since = today - timedelta(days=INACTIVE_DAYS)
-    last_report = (
-        Report.objects.filter(advisor_id=OuterRef("candidate__user_id"))
-        .order_by("-date")
-        .values("date")[:1]
-    )
-    return (
-        Contract.objects.visible_to(user)
-        .in_post()
-        .filter(start_date__lte=since, candidate__user__isnull=False)
-        .annotate(last_report=Subquery(last_report))
-        .filter(Q(last_report__isnull=True) | Q(last_report__lt=since))
-        .select_related("candidate", "structure__departement")
-        .order_by(
-            F("last_report").asc(nulls_first=True), "structure__name", "candidate__last_name", "pk"
-        )
-    )
 
 
 @role_required(*INACTIVE_ROLES)
