@@ -40,8 +40,10 @@ def as_role(client, user, role):
 
 
 @pytest.fixture
-def doubs(db):
-    return factories.DepartementFactory(code="25", name="Doubs")
+def rhone(db):
+    """A département outside Bourgogne-Franche-Comté."""
+    region, _ = Region.objects.get_or_create(code="84", name="Auvergne-Rhône-Alpes")
+    return factories.DepartementFactory(code="69", name="Rhône", region=region)
 
 
 @pytest.fixture
@@ -69,11 +71,9 @@ def advisor(other_structure):
 
 
 @pytest.fixture
-def far_advisor(doubs):
-    structure = factories.StructureFactory(
-        name="Besançon", validated=True, commune__departement=doubs
-    )
-    return make_advisor(structure, place_name="Médiathèque de Besançon")
+def far_advisor(rhone):
+    structure = factories.StructureFactory(name="Lyon", validated=True, commune__departement=rhone)
+    return make_advisor(structure, place_name="Médiathèque de Lyon")
 
 
 @pytest.fixture
@@ -112,9 +112,8 @@ def hub_staff(hub, national):
 
 
 @pytest.fixture
-def other_hub_staff(doubs, national):
-    region = Region.objects.create(code="84", name="Auvergne-Rhône-Alpes")
-    hub = Hub.objects.create(name="Hub AURA", region=region, email="contact@hub-aura.fr")
+def other_hub_staff(rhone, national):
+    hub = Hub.objects.create(name="Hub AURA", region=rhone.region, email="contact@hub-aura.fr")
     user = factories.UserFactory()
     services.add_staff(hub, user=user, by=_active(national, Role.NATIONAL))
     return user
