@@ -218,6 +218,7 @@ def territory_support(*, departement: str | None = None, region: str | None = No
         )
     coordinators = (
         Coordinator.objects.filter(territory, shown_publicly=True)
+        .exclude(user__first_name="", user__last_name="")
         .select_related("user")
         .distinct()
         .order_by("user__last_name", "user__first_name", "pk")
@@ -226,13 +227,7 @@ def territory_support(*, departement: str | None = None, region: str | None = No
         SupportContact("hub", hub.name, hub.email, hub.phone, hub.website, "Hub territorial")
         for hub in hubs.distinct().order_by("name")
     ] + [
-        SupportContact(
-            "coordinator",
-            c.user.full_name or "Coordinateur",
-            c.user.email,
-            "",
-            "",
-            "Conseiller numérique coordinateur",
-        )  # fmt: skip
+        # A coordinator agreed to have his or her name shown, nothing more.
+        SupportContact("coordinator", c.user.full_name, detail="Conseiller numérique coordinateur")
         for c in coordinators
     ]

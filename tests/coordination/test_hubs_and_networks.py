@@ -202,3 +202,13 @@ def test_a_coordinator_who_did_not_agree_is_not_shown(employer, national, jura):
 def test_another_territory_does_not_name_them(hub, employer, national, rhone):
     make_coordinator(employer, active(national, Role.NATIONAL), shown_publicly=True)
     assert territory_support(departement=rhone.code) == []
+
+
+def test_the_partners_api_exposes_the_territory_s_support(client, hub, jura):
+    body = client.get("/api/v1/partners/territories/39").json()
+    assert body["support"][0]["name"] == "Hub BFC"
+
+
+def test_the_departement_page_names_the_hub(client, hub, jura):
+    page = client.get(f"/territoires/departement/{jura.code}/")
+    assert "Hub BFC" in page.content.decode()
