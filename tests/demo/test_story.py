@@ -2,9 +2,13 @@
 
 import pytest
 
+from cnfs.accounts.models import User
 from cnfs.committee.models import Session
+from cnfs.coordination.resolvers import coordinated_advisors, hub_departements, network_members
 from cnfs.demo.building import build_demo
 from cnfs.followup.figures import departement_figures
+from cnfs.posts.enums import PostKind
+from cnfs.posts.models import Post
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import STRUCTURE_WORKFLOW, Structure
 from cnfs.territories.models import Departement
@@ -69,3 +73,17 @@ def test_jura_advisors_work_in_places_and_report_their_activity(story):
     assert reports.values("advisor").distinct().count() == 13
     total = sum(TerritoryDay.objects.filter(departement="39").values_list("reports", flat=True))
     assert total == reports.count() == direct_counts(reports)["reports"]
+
+
+def test_a_jura_advisor_on_a_coordination_post_coordinates_the_twelve_others(story):
+    coordinator = User.objects.get(email__startswith="coordinateur@")
+    assert coordinated_advisors(coordinator).count() == 12
+    assert Post.objects.filter(kind=PostKind.COORDINATION).count() == 1
+
+
+def test_the_hub_and_the_network_see_their_scope(story):
+    hub = User.objects.get(email__startswith="hub-bfc@")
+    network = User.objects.get(email__startswith="reseau-ligue@")
+    assert "39" in set(hub_departements(hub).values_list("code", flat=True))
+    members = Structure.objects.filter(pk__in=network_members(network))
+    assert [s.name for s in members] == ["Ligue de l’enseignement du Jura"]
