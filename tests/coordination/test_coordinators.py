@@ -267,3 +267,44 @@ def test_dashboard_queries_do_not_grow_with_the_advisors(
         services.answer(link, accept=True, by=active(manager, Role.STRUCTURE))
     with django_assert_max_num_queries(15):
         assert client.get("/coordination/coordinateur/").status_code == 200
+
+
+def test_another_coordinator_s_export_leaves_them_out(
+    client, other_structure, national, advisor, linked
+):
+    colleague = make_coordinator(other_structure, active(national, Role.NATIONAL))
+    response = as_role(client, colleague, Role.COORDINATOR).get(
+        "/coordination/coordinateur/conseillers.csv"
+    )
+    assert advisor.candidate.email not in b"".join(response.streaming_content).decode()
+
+
+@time_machine.travel(TODAY)
+def test_another_coordinator_s_activities_export_leaves_mine_out(
+    client, coordinator, other_structure, national
+):
+    services.record_activity(data=_activity(), by=active(coordinator, Role.COORDINATOR))
+    colleague = make_coordinator(other_structure, active(national, Role.NATIONAL))
+    response = as_role(client, colleague, Role.COORDINATOR).get(
+        "/coordination/coordinateur/activites.csv"
+    )
+    assert "Réunion des conseillers" not in b"".join(response.streaming_content).decode()
+
+
+def test_the_activities_export_is_forbidden_to_a_structure(client, manager):
+    response = as_role(client, manager, Role.STRUCTURE).get(
+        "/coordination/coordinateur/activites.csv"
+    )
+    assert response.status_code == 403
+
+
+def test_ending_a_link_is_forbidden_to_a_structure_on_the_coordinator_url(client, manager, linked):
+    response = as_role(client, manager, Role.STRUCTURE).post(
+        f"/coordination/coordinateur/lien/{linked.pk}/terminer/"
+    )
+    assert response.status_code == 403
+
+
+def test_the_structure_invitations_page_is_forbidden_to_a_prefecture(client, outsider):
+    page = as_role(client, outsider, Role.PREFECTURE).get("/coordination/structure/coordination/")
+    assert page.status_code == 403

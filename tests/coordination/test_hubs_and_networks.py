@@ -212,3 +212,19 @@ def test_the_partners_api_exposes_the_territory_s_support(client, hub, jura):
 def test_the_departement_page_names_the_hub(client, hub, jura):
     page = client.get(f"/territoires/departement/{jura.code}/")
     assert "Hub BFC" in page.content.decode()
+
+
+def test_another_hub_s_export_leaves_them_out(client, other_hub_staff, employer):
+    text = _csv(as_role(client, other_hub_staff, Role.HUB).get("/coordination/hub/structures.csv"))
+    assert "Ville de Lons" not in text
+
+
+def test_another_network_does_not_see_a_confirmed_member(
+    client, network_staff, other_network_staff, declared
+):
+    services.confirm_membership(declared, by=active(network_staff, Role.NETWORK))
+    assert _members(client, other_network_staff) == []
+
+
+def test_the_network_page_is_forbidden_to_a_structure(client, owner):
+    assert as_role(client, owner, Role.STRUCTURE).get("/coordination/reseau/").status_code == 403
