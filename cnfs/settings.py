@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cnfs.activity",
     "cnfs.stats",
     "cnfs.notifications",
+    "cnfs.coordination",
     "cnfs.partners",
     "cnfs.publicpages",
     "cnfs.opendata",

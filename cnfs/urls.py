@@ -24,6 +24,7 @@ urlpatterns = [
     path("conseillers/", include("cnfs.www.contracts.urls")),
     path("activite/", include("cnfs.www.activity.urls")),
     path("statistiques-activite/", include("cnfs.www.stats.urls")),
+    path("coordination/", include("cnfs.www.coordination.urls")),
     path("partenaires/", include("cnfs.partners.urls")),
     path("api/v1/", api.urls),
     path("gestion/", admin.site.urls),

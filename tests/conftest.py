@@ -40,7 +40,12 @@ def _programme_figures(request):
         migration = importlib.import_module(
             "cnfs.funding.migrations.0003_programme_budget_and_rates"
         )
+        # 0003 predates the post kind: it looks rates up without it.
+        apps.get_model("funding", "SubsidyRate").objects.filter(post_kind="coordination").delete()
         migration.forwards(apps, None)
+        importlib.import_module(
+            "cnfs.funding.migrations.0005_subsidyrate_post_kind"
+        ).coordination_rates(apps, None)
 
 
 @pytest.fixture(autouse=True)

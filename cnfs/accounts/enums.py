@@ -8,3 +8,9 @@ class Role(models.TextChoices):
     CANDIDATE = "candidate", "Candidat"
     ADVISOR = "advisor", "Conseiller numérique"
     FINANCIAL = "financial", "Opérateur financier"
+    # Their scope is a set of people or of members, which the coordination app resolves
+    # (registered in ``cnfs.accounts.scope``): a coordinator's advisors, a hub's territory,
+    # a network's confirmed members.
+    COORDINATOR = "coordinator", "Conseiller numérique coordinateur"
+    HUB = "hub", "Hub territorial"
+    NETWORK = "network", "Réseau national"

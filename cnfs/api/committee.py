@@ -14,6 +14,7 @@ from cnfs.api.pagination import Pagination
 from cnfs.committee import services
 from cnfs.committee.enums import Decision, SessionStatus
 from cnfs.committee.models import AgendaItem, Session
+from cnfs.funding.enums import PostKind
 from cnfs.funding.rates import NoRateError
 
 router = Router(tags=["Comité de sélection"], auth=session_auth)
@@ -54,6 +55,7 @@ class AgendaItemBase(Schema):
     posts_requested: int
     decision_label: str | None
     posts: int | None = Field(description="Postes accordés")
+    post_kind: PostKind = Field(description="Nature des postes accordés")
     priority: bool
     observation: str
 
@@ -131,6 +133,10 @@ class DecisionIn(Schema):
     )
     priority: bool = Field(False, description="Dossier prioritaire")
     observation: str = Field("", max_length=2000, description="Observation du comité")
+    post_kind: PostKind = Field(
+        PostKind.ADVISOR,
+        description="Nature des postes accordés : conseillers (advisor) ou coordination",
+    )
 
 
 @router.get(
@@ -185,6 +191,7 @@ def decide_item(request, item_id: int, payload: DecisionIn):
             posts=payload.posts,
             priority=payload.priority,
             observation=payload.observation,
+            post_kind=payload.post_kind.value,
             by=request.user,
         )
     except NoRateError as error:

@@ -62,12 +62,17 @@ def best_of(function, *, repeat: int = 5) -> float:
     return min(timings)
 
 
-def time_page(path: str, *, user=None, repeat: int = 5) -> tuple[float, int]:
-    """(best time in ms, number of SQL queries) of a GET of ``path`` as ``user``."""
+def time_page(path: str, *, user=None, role=None, repeat: int = 5) -> tuple[float, int]:
+    """(best time in ms, number of SQL queries) of a GET of ``path`` as ``user`` (in the
+    active role ``role`` if given)."""
 
     client = Client(SERVER_NAME="localhost")
     if user is not None:
         client.force_login(user)
+    if role is not None:
+        session = client.session
+        session["active_role"] = str(role)
+        session.save()
     client.get(path)  # warm up (templates, caches)
     queries = []
     with connection.execute_wrapper(

@@ -5,6 +5,7 @@ from django.db.models import Q
 from cnfs.accounts.scope import scope_filter
 from cnfs.committee.enums import Decision, SessionStatus
 from cnfs.common.workflow import Transition, Workflow
+from cnfs.funding.enums import PostKind
 
 SESSION_WORKFLOW = Workflow(
     Transition("close", {SessionStatus.OPEN}, SessionStatus.CLOSED, "Clôturer la session"),
@@ -73,6 +74,10 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField("ordre", default=0)
     decision = models.CharField("décision", max_length=24, choices=Decision.choices, blank=True)
     posts = models.PositiveSmallIntegerField("postes accordés", null=True, blank=True)
+    post_kind = models.CharField(
+        "nature des postes accordés", max_length=12, choices=PostKind.choices,
+        default=PostKind.ADVISOR,
+    )  # fmt: skip
     # What applying the decision changes nationally (negative for posts given back).
     posts_delta = models.IntegerField("variation des postes", default=0)
     subsidy_delta_cents = models.BigIntegerField("variation de la subvention", default=0)

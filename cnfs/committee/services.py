@@ -15,6 +15,7 @@ from cnfs.common import audit
 from cnfs.common.locks import programme_lock
 from cnfs.common.money import euros
 from cnfs.common.workflow import TransitionNotAllowed
+from cnfs.funding.enums import PostKind
 from cnfs.funding.rates import budget_in_force, national_commitments, rate_cents
 from cnfs.structures.enums import RequestKind, RequestStatus, StructureStatus
 from cnfs.structures.models import REQUEST_WORKFLOW, STRUCTURE_WORKFLOW, PostRequest, Structure
@@ -71,7 +72,9 @@ def build_agenda(session: Session, *, by) -> int:
     return len(items)
 
 
-def _deltas(item: AgendaItem, decision: str, posts: int | None, on: date) -> tuple[int, int]:
+def _deltas(
+    item: AgendaItem, decision: str, posts: int | None, on: date, kind: str = PostKind.ADVISOR
+) -> tuple[int, int]:
     """What applying this decision changes nationally: (posts, subsidy in cents)."""
     request = item.request
     structure = request.structure
@@ -83,7 +86,7 @@ def _deltas(item: AgendaItem, decision: str, posts: int | None, on: date) -> tup
         delta = posts
     else:
         delta = -posts
-    return delta, delta * rate_cents(structure, on)
+    return delta, delta * rate_cents(structure, on, kind)
 
 
 def _committed(*, excluding: AgendaItem | None = None) -> tuple[int, int]:
@@ -139,16 +142,21 @@ def _check_limits(budget, item: AgendaItem, posts_delta: int, cents_delta: int):
 @transaction.atomic
 def decide(
     item: AgendaItem, *, decision: str, posts: int | None = None, priority: bool = False,
-    observation: str = "", duplicate_reason: str = "", by,
+    observation: str = "", duplicate_reason: str = "", post_kind: str = PostKind.ADVISOR, by,
 ) -> AgendaItem:  # fmt: skip
     """Record the committee's decision on one agenda item (applied when the session closes).
 
     Deciding the same thing again changes nothing; changing a decision is allowed while the
     session is open. Granting posts to a structure flagged as a possible duplicate needs
     ``duplicate_reason`` (kept in the audit journal). The limits are those in force on the
-    day the decision is taken, under one programme-wide lock.
+    day the decision is taken, under one programme-wide lock. ``post_kind`` says whether the
+    posts granted are advisors' or coordination posts (their rate differs; both count within
+    the cap and the envelope).
     """
     _require_national(by)
+    post_kind = post_kind or PostKind.ADVISOR
+    if post_kind not in PostKind.values:
+        raise ValidationError({"post_kind": "Choisissez la nature des postes accordés."})
     if decision not in Decision.values:
         raise ValidationError(
             {"decision": "Choisissez : postes accordés, refus ou examen complémentaire."}
@@ -167,10 +175,13 @@ def decide(
             posts = item.request.posts
         if posts is None or posts < 1:
             raise ValidationError({"posts": "Indiquez au moins 1 poste accordé."})
+        if item.request.kind == RequestKind.GIVEBACK:
+            post_kind = PostKind.ADVISOR
     else:
         posts = None
-    if (item.decision, item.posts, item.priority, item.observation) == (
-        decision, posts, priority, observation,
+        post_kind = PostKind.ADVISOR
+    if (item.decision, item.posts, item.priority, item.observation, item.post_kind) == (
+        decision, posts, priority, observation, post_kind,
     ):  # fmt: skip
         return item
     structure = item.request.structure
@@ -188,12 +199,13 @@ def decide(
     programme_lock()
     today = timezone.localdate()
     budget = budget_in_force(today)
-    posts_delta, cents_delta = _deltas(item, decision, posts, today)
+    posts_delta, cents_delta = _deltas(item, decision, posts, today, post_kind)
     _check_limits(budget, item, posts_delta, cents_delta)
     item.decision, item.posts, item.priority, item.observation = (
         decision, posts, priority, observation,
     )  # fmt: skip
     item.posts_delta, item.subsidy_delta_cents = posts_delta, cents_delta
+    item.post_kind = post_kind
     item.decided_by, item.decided_at = by, timezone.now()
     item.save()
     audit.record(
@@ -202,7 +214,13 @@ def decide(
         obj=item.request.structure,
         summary=f"{item.session} : {item.get_decision_display()}"
         + (f" ({posts} poste(s))" if posts else ""),
-        changes={"item": item.pk, "decision": decision, "posts": posts, "priority": priority},
+        changes={
+            "item": item.pk,
+            "decision": decision,
+            "posts": posts,
+            "priority": priority,
+            "post_kind": post_kind,
+        },  # fmt: skip
     )
     if decision == Decision.GRANTED and structure.possible_duplicate_of_id:
         audit.record(

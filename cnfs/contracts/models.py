@@ -79,6 +79,7 @@ class ContractQuerySet(models.QuerySet):
         return scope_filter(
             self, user, departement="structure__departement_id",
             region="structure__departement__region_id", pk="structure_id",
+            advisor="candidate__user_id",
         )  # fmt: skip
 
     def in_post(self, on: date | None = None):

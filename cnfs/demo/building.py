@@ -25,6 +25,9 @@ from cnfs.contracts import services as contracts
 from cnfs.contracts import services as contracts_services
 from cnfs.contracts.enums import EndReason
 from cnfs.contracts.models import Contract
+from cnfs.coordination import services as coordination
+from cnfs.coordination.enums import ActivityKind
+from cnfs.coordination.models import Coordinator, Hub, Membership, Network
 from cnfs.demo.management.commands.generate_reports import generate
 from cnfs.demo.seeds import (
     DEMO_DOMAIN,
@@ -46,6 +49,7 @@ from cnfs.places.enums import Access, Public, Service
 from cnfs.places.models import Place, PlaceAdvisor
 from cnfs.places.services import create_place
 from cnfs.posts import services as posts_services
+from cnfs.posts.enums import PostKind
 from cnfs.posts.models import Post
 from cnfs.structures import services as structures
 from cnfs.structures.enums import LegalType, Opinion, RequestKind, RequestStatus, StructureStatus
@@ -145,7 +149,15 @@ def seed_committee_story(story: dict):
         for item in session.items.select_related("request"):
             posts, wanted_session = planned[item.request.structure_id]
             if wanted_session == number:
-                committee.decide(item, decision=Decision.GRANTED, posts=posts, by=national)
+                # The Porte du Jura's post is a coordination post (same rate: same figures).
+                kind = (
+                    PostKind.COORDINATION
+                    if item.request.structure.name == COORDINATION_STRUCTURE
+                    else PostKind.ADVISOR
+                )
+                committee.decide(
+                    item, decision=Decision.GRANTED, posts=posts, post_kind=kind, by=national
+                )
             else:
                 # Not ready for this session: back to the pool for the next one.
                 item.delete()
@@ -198,6 +210,8 @@ def seed_recruitment_story(story: dict):
             n += 1
             if n == 1:
                 user = User.objects.get(email=f"conseiller@{DEMO_DOMAIN}")
+            elif structure.name == COORDINATION_STRUCTURE:
+                user = _user("coordinateur", FIRST_NAMES[n], LAST_NAMES[n])
             else:
                 first, last = FIRST_NAMES[n], LAST_NAMES[n]
                 user = _user(f"conseiller-jura-{n:02d}", first, last)
@@ -309,6 +323,54 @@ def seed_live_recruitment(story: dict):
         shortlist(other, by=manager)
 
 
+COORDINATION_STRUCTURE = JURA_STRUCTURES[3][0]  # Porte du Jura: one post, of coordination
+HUB_NAME = "Hub numérique Bourgogne-Franche-Comté"
+NETWORK_NAME = "Ligue de l’enseignement"
+NETWORK_MEMBER = JURA_STRUCTURES[7][0]  # the Ligue de l’enseignement du Jura
+
+
+def seed_coordination_story(story: dict):
+    """The Porte du Jura's advisor, on its coordination post, coordinates the Jura's other
+    12 advisors (a territory) and records a few coordination activities; a hub for
+    Bourgogne-Franche-Comté; the Ligue de l’enseignement and its Jura member."""
+    national = _as(story["national"], Role.NATIONAL)
+    user = User.objects.get(email=f"coordinateur@{DEMO_DOMAIN}")
+    if not Coordinator.objects.filter(user=user).exists():
+        coordination.appoint_coordinator(
+            advisor=user, departements=[Departement.objects.get(pk="39")], shown_publicly=True,
+            by=national,
+        )  # fmt: skip
+        coordinator = _as(user, Role.COORDINATOR)
+        today = timezone.localdate()
+        for days, kind, title, people, minutes in (
+            (60, ActivityKind.MEETING, "Réunion des conseillers numériques du Jura", 12, 150),
+            (35, ActivityKind.TRAINING, "Atelier « arnaques en ligne » pour les conseillers", 9,
+             180),
+            (14, ActivityKind.EVENT, "Stand au forum de l’emploi de Lons-le-Saunier", 40, 240),
+            (7, ActivityKind.PARTNERSHIP, "Convention avec la médiathèque de Dole", 3, 90),
+        ):  # fmt: skip
+            coordination.record_activity(
+                data={"date": today - timedelta(days=days), "kind": kind, "title": title,
+                      "participants": people, "duration_minutes": minutes},
+                by=coordinator,
+            )  # fmt: skip
+    hub, _ = Hub.objects.get_or_create(
+        name=HUB_NAME,
+        defaults={"region_id": "27", "email": f"contact@hub-bfc.{DEMO_DOMAIN}",
+                  "website": "https://example.org/hub-bfc"},
+    )  # fmt: skip
+    coordination.add_staff(hub, user=_user("hub-bfc", "Ange", "Hub"), by=national)
+    network, _ = Network.objects.get_or_create(name=NETWORK_NAME)
+    staff = _as(_user("reseau-ligue", "Charlie", "Réseau"), Role.NETWORK)
+    coordination.add_staff(network, user=staff, by=national)
+    staff = _as(staff, Role.NETWORK)
+    member = Structure.objects.get(name=NETWORK_MEMBER)
+    if not Membership.objects.filter(network=network, structure=member).exists():
+        manager = _as(story["manager"], Role.STRUCTURE)
+        membership = coordination.declare_membership(structure=member, network=network, by=manager)
+        coordination.confirm_membership(membership, by=staff)
+
+
 DEMO_ACCOUNTS = [
     ("Équipe nationale (ANCT)", "anct"),
     ("Préfecture du Jura", "prefecture-jura"),
@@ -318,6 +380,9 @@ DEMO_ACCOUNTS = [
     ("Conseiller numérique", "conseiller"),
     ("Opérateur financier (Banque des Territoires)", "banque-des-territoires"),
     ("Plusieurs rôles (conseiller + structure)", "multi-roles"),
+    ("Conseiller numérique coordinateur (Jura)", "coordinateur"),
+    ("Hub territorial Bourgogne-Franche-Comté", "hub-bfc"),
+    ("Réseau national (Ligue de l’enseignement)", "reseau-ligue"),
 ]
 
 STEPS = [
@@ -329,6 +394,7 @@ STEPS = [
     seed_live_recruitment,
     seed_territory_contacts,
     seed_faq_and_resources,
+    seed_coordination_story,
 ]
 
 

@@ -1,6 +1,15 @@
 from django.db import models
 
 
+class PostKind(models.TextChoices):
+    """The nature of a post (DOMAIN §8): it sets the subsidy rate; a coordination post
+    counts within the cap and the envelope like any other (re-exported by
+    ``cnfs.posts.enums``, the posts' home)."""
+
+    ADVISOR = "advisor", "Conseiller numérique"
+    COORDINATION = "coordination", "Conseiller numérique coordinateur"
+
+
 class RateZone(models.TextChoices):
     """Territories with their own subsidy rate (DOMAIN §1)."""
 

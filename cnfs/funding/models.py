@@ -9,7 +9,7 @@ from cnfs.accounts.scope import scope_filter
 from cnfs.common.models import AppendOnlyModel
 from cnfs.common.money import euros
 from cnfs.common.workflow import Transition, Workflow
-from cnfs.funding.enums import PostFundingStatus, RateZone, UnspentOutcome
+from cnfs.funding.enums import PostFundingStatus, PostKind, RateZone, UnspentOutcome
 from cnfs.structures.enums import EmployerCategory
 
 
@@ -46,16 +46,20 @@ class SubsidyRate(models.Model):
         "catégorie d’employeur", max_length=10, choices=EmployerCategory.choices
     )
     zone = models.CharField("territoire", max_length=20, choices=RateZone.choices)
+    post_kind = models.CharField(
+        "nature du poste", max_length=12, choices=PostKind.choices, default=PostKind.ADVISOR
+    )
     effective_from = models.DateField("en vigueur à partir du")
     amount_cents = models.BigIntegerField("montant par poste (centimes)")
 
     class Meta:
         verbose_name = "taux de subvention"
         verbose_name_plural = "taux de subvention"
-        ordering = ["employer_category", "zone", "-effective_from"]
+        ordering = ["employer_category", "zone", "post_kind", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["employer_category", "zone", "effective_from"], name="one_rate_per_date"
+                fields=["employer_category", "zone", "post_kind", "effective_from"],
+                name="one_rate_per_date",
             ),
             models.CheckConstraint(name="rate_positive", condition=Q(amount_cents__gt=0)),
         ]
@@ -63,7 +67,8 @@ class SubsidyRate(models.Model):
     def __str__(self):
 
         return (
-            f"{self.get_employer_category_display()} — {self.get_zone_display()} : "
+            f"{self.get_employer_category_display()} — {self.get_zone_display()} — "
+            f"{self.get_post_kind_display()} : "
             f"{euros(self.amount_cents)} au {self.effective_from:%d/%m/%Y}"
         )
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.db.models import Sum
 
-from cnfs.funding.enums import zone_of
+from cnfs.funding.enums import PostKind, zone_of
 from cnfs.funding.models import ProgrammeBudget, SubsidyRate
 from cnfs.structures.models import Structure
 
@@ -13,12 +13,14 @@ class NoRateError(Exception):
     pass
 
 
-def rate_cents(structure, on: date) -> int:
-    """Subsidy of one post of ``structure`` for two years, by the rate in force ``on``."""
+def rate_cents(structure, on: date, kind: str = PostKind.ADVISOR) -> int:
+    """Subsidy of one post of ``kind`` of ``structure`` for two years, by the rate in force
+    ``on`` (the national team sets one per employer category, zone and post kind)."""
     rate = (
         SubsidyRate.objects.filter(
             employer_category=structure.employer_category,
             zone=zone_of(structure.departement_id),
+            post_kind=kind,
             effective_from__lte=on,
         )
         .order_by("-effective_from")
@@ -27,7 +29,8 @@ def rate_cents(structure, on: date) -> int:
     )
     if rate is None:
         raise NoRateError(
-            f"Aucun taux de subvention en vigueur au {on:%d/%m/%Y} pour cette structure."
+            f"Aucun taux de subvention en vigueur au {on:%d/%m/%Y} pour cette structure "
+            f"({PostKind(kind).label.lower()})."
         )
     return rate
 

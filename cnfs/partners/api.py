@@ -17,6 +17,7 @@ from cnfs.api.auth import ErrorOut, ValidationErrorOut
 from cnfs.api.pagination import Pagination
 from cnfs.api.structures import StructureBase
 from cnfs.contracts.models import Contract
+from cnfs.coordination.queries import territory_support
 from cnfs.partners.auth import PartnerKey, RateLimit
 from cnfs.partners.enums import Scope
 from cnfs.places import hours
@@ -169,6 +170,15 @@ class TerritoryStructureOut(Schema):
     advisors_in_post: int
 
 
+class SupportOut(Schema):
+    kind: str = Field(description="hub (hub territorial) ou coordinator (coordinateur)")
+    name: str = Field(description="Nom du hub, ou du coordinateur qui a accepté d’être nommé")
+    email: str = Field("", description="E-mail de contact (hubs seulement)")
+    phone: str = ""
+    website: str = ""
+    detail: str = ""
+
+
 class TerritoryOut(Schema):
     code: str
     name: str
@@ -178,6 +188,9 @@ class TerritoryOut(Schema):
     advisors_in_post: int = Field(description="Conseillers numériques en poste")
     structures_count: int = Field(description="Structures dotées de postes")
     structures: list[TerritoryStructureOut] = Field(description="Structures dotées de postes")
+    support: list[SupportOut] = Field(
+        description="Contacts d’appui du territoire : hubs territoriaux et coordinateurs"
+    )
 
 
 @router.get(
@@ -188,7 +201,8 @@ class TerritoryOut(Schema):
 )
 def territory(request, code: str):
     """Postes attribués, conseillers en poste et structures dotées de postes d’un
-    département (code INSEE : 39, 2A, 971…). Sans clé, ou avec le droit
+    département (code INSEE : 39, 2A, 971…), et ses contacts d’appui (hubs territoriaux,
+    coordinateurs qui ont accepté d’être nommés). Sans clé, ou avec le droit
     `territories:read`. Un code inconnu répond 404."""
     departement = _departement(code)
     structures = list(
@@ -225,6 +239,7 @@ def territory(request, code: str):
         "advisors_in_post": sum(in_post.values()),
         "structures_count": len(structures),
         "structures": rows,
+        "support": [vars(contact) for contact in territory_support(departement=departement.code)],
     }
 
 

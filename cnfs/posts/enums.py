@@ -1,9 +1,8 @@
 from django.db import models
 
+from cnfs.funding.enums import PostKind
 
-class PostKind(models.TextChoices):
-    ADVISOR = "advisor", "Conseiller numérique"
-    COORDINATION = "coordination", "Conseiller numérique coordinateur"
+__all__ = ["PostKind"]
 
 
 class PostStatus(models.TextChoices):

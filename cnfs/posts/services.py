@@ -91,6 +91,7 @@ def apply_decision(sender, *, item, structure, on: date, by=None, **kwargs):
         grant(
             structure, count=item.posts_delta,
             amount_cents=item.subsidy_delta_cents // item.posts_delta, on=on, item=item, by=by,
+            kind=item.post_kind,
         )  # fmt: skip
     elif item.posts_delta < 0:
         give_back(structure, count=-item.posts_delta, on=on, item=item, by=by)

@@ -44,6 +44,7 @@ class Scope:
 
     advisor: int | None = None
     structures: tuple[int, ...] = ()
+    advisors: tuple[int, ...] | None = None  # a set of advisors (a coordinator's)
     departements: tuple[str, ...] = ()
     region: str | None = None
 
@@ -53,7 +54,7 @@ class Scope:
 
     @property
     def per_advisor(self) -> bool:
-        return self.advisor is not None or bool(self.structures)
+        return self.advisor is not None or bool(self.structures) or self.advisors is not None
 
     def counts(self):
         """The daily counters of this scope."""
@@ -63,6 +64,8 @@ class Scope:
                 rows = rows.filter(advisor_id=self.advisor)
             if self.structures:
                 rows = rows.filter(structure_id__in=self.structures)
+            if self.advisors is not None:
+                rows = rows.filter(advisor_id__in=self.advisors)
             return rows
         rows = TerritoryDay.objects.all()
         if self.departements:
@@ -78,6 +81,8 @@ class Scope:
             rows = rows.filter(advisor_id=self.advisor)
         if self.structures:
             rows = rows.filter(structure_id__in=self.structures)
+        if self.advisors is not None:
+            rows = rows.filter(advisor_id__in=self.advisors)
         if self.departements:
             rows = rows.filter(departement_id__in=self.departements)
         if self.region:
@@ -339,7 +344,7 @@ def breakdown(scope: Scope, start: date | None = None, end: date | None = None) 
 
     if scope.advisor is not None:
         return None
-    if scope.structures:
+    if scope.structures or scope.advisors is not None:
         counts = _in_period(scope.counts(), "day", start, end)
         keys = counts.order_by().values("advisor_id").distinct()
         labels = {

@@ -45,6 +45,8 @@ ROLE_MENUS = {
         ("Lieux d’activité", "places:list"),
         ("Statistiques d’activité", "stats:index"),
         ("Financement", "funding:index"),
+        ("Coordination", "coordination:structure_links"),
+        ("Réseaux", "coordination:structure_networks"),
     ],
     Role.CANDIDATE: [
         ("Mon espace", "accounts:dashboard"),
@@ -63,6 +65,19 @@ ROLE_MENUS = {
         ("Suivi des territoires", "followup:index"),
         ("Statistiques d’activité", "stats:index"),
         ("Structures", "structures:list"),
+    ],
+    Role.COORDINATOR: [
+        ("Mon espace", "accounts:dashboard"),
+        ("Coordination", "coordination:coordinator"),
+        ("Mes activités de coordination", "coordination:activities"),
+    ],
+    Role.HUB: [
+        ("Mon espace", "accounts:dashboard"),
+        ("Mon territoire", "coordination:hub"),
+    ],
+    Role.NETWORK: [
+        ("Mon espace", "accounts:dashboard"),
+        ("Mes membres", "coordination:network"),
     ],
 }
 

@@ -4,10 +4,13 @@ import pytest
 
 from cnfs.accounts.models import User
 from cnfs.committee.models import Session
+from cnfs.coordination.resolvers import coordinated_advisors, hub_departements, network_members
 from cnfs.demo.building import build_demo, seed_live_recruitment
 from cnfs.followup.figures import departement_figures
 from cnfs.matching.enums import OPEN_STATUSES, ProposalStatus
 from cnfs.matching.models import Proposal
+from cnfs.posts.enums import PostKind
+from cnfs.posts.models import Post
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import STRUCTURE_WORKFLOW, Structure
 from cnfs.territories.models import Departement
@@ -98,3 +101,17 @@ def test_the_live_recruitment_step_is_idempotent(story):
     before = list(Proposal.objects.order_by("pk").values_list("pk", "status"))
     seed_live_recruitment(story)
     assert list(Proposal.objects.order_by("pk").values_list("pk", "status")) == before
+
+
+def test_a_jura_advisor_on_a_coordination_post_coordinates_the_twelve_others(story):
+    coordinator = User.objects.get(email__startswith="coordinateur@")
+    assert coordinated_advisors(coordinator).count() == 12
+    assert Post.objects.filter(kind=PostKind.COORDINATION).count() == 1
+
+
+def test_the_hub_and_the_network_see_their_scope(story):
+    hub = User.objects.get(email__startswith="hub-bfc@")
+    network = User.objects.get(email__startswith="reseau-ligue@")
+    assert "39" in set(hub_departements(hub).values_list("code", flat=True))
+    members = Structure.objects.filter(pk__in=network_members(network))
+    assert [s.name for s in members] == ["Ligue de l’enseignement du Jura"]

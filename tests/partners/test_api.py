@@ -201,7 +201,8 @@ def test_the_figures_of_a_departement(client, jura, doubs, django_assert_max_num
     make_advisor(ecla)
     make_advisor(dole)
     get(client, "/api/v1/partners/territories/98")  # the rate-limit window's first call
-    with django_assert_max_num_queries(4):  # rate counter, département, structures, contracts
+    # rate counter, département, structures, contracts, hubs, coordinators
+    with django_assert_max_num_queries(6):
         response = get(client, "/api/v1/partners/territories/39")
     body = response.json()
     assert body["name"] == "Jura" and body["posts_granted"] == 5

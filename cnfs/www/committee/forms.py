@@ -3,6 +3,7 @@ from dsfr.forms import DsfrBaseForm
 
 from cnfs.committee.enums import Decision
 from cnfs.committee.imports import MAX_BYTES, MAX_BYTES_LABEL
+from cnfs.funding.enums import PostKind
 
 OBSERVATION_MAX_LENGTH = 2000
 
@@ -37,6 +38,10 @@ class DecisionForm(DsfrBaseForm):
         },
     )
     priority = forms.BooleanField(label="Prioritaire", required=False)
+    post_kind = forms.ChoiceField(
+        label="Nature des postes", choices=PostKind.choices, required=False,
+        error_messages={"invalid_choice": "Choisissez la nature des postes accordés."},
+    )  # fmt: skip
     duplicate_reason = forms.CharField(
         label="Motif de l’attribution malgré le doublon possible", required=False,
         max_length=OBSERVATION_MAX_LENGTH,

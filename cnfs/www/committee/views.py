@@ -16,6 +16,7 @@ from cnfs.committee.imports import import_minutes
 from cnfs.committee.models import AgendaItem, Session
 from cnfs.common.money import euros
 from cnfs.common.web import add_service_errors, csv_response
+from cnfs.funding.enums import PostKind
 from cnfs.funding.rates import NoRateError
 from cnfs.structures.enums import RequestKind
 from cnfs.territories.models import Departement
@@ -86,6 +87,7 @@ def _row(item, *, data=None, errors=(), saved=None) -> dict:
             "decision": data.get("decision", ""),
             "posts": data.get("posts", ""),
             "priority": bool(data.get("priority")),
+            "post_kind": data.get("post_kind", ""),
             "observation": data.get("observation", ""),
             "duplicate_reason": data.get("duplicate_reason", ""),
         }
@@ -94,6 +96,7 @@ def _row(item, *, data=None, errors=(), saved=None) -> dict:
             "decision": item.decision,
             "posts": item.posts or request.opinion_suggested_posts or request.posts,
             "priority": item.priority,
+            "post_kind": item.post_kind,
             "observation": item.observation,
         }
     if request.kind == RequestKind.GIVEBACK:
@@ -105,6 +108,9 @@ def _row(item, *, data=None, errors=(), saved=None) -> dict:
         "saved": saved,
         "giveback": request.kind == RequestKind.GIVEBACK,
     }
+
+
+POST_KINDS = PostKind.choices
 
 
 @national_only
@@ -178,6 +184,7 @@ def session_detail(request, number):
             "rows": [_row(item) for item in page.object_list],
             "decisions": Decision.choices,
             "rurality_notice": PROXY_NOTICE,
+            "post_kinds": POST_KINDS,
             "page_title": str(session),
             "breadcrumb_data": _sessions_crumb(str(session)),
         },
@@ -217,6 +224,7 @@ def decide_item(request, pk):
                 "session": item.session,
                 "summary": _summary(item.session),
                 "decisions": Decision.choices,
+                "post_kinds": POST_KINDS,
             },
         )
     structure = item.request.structure

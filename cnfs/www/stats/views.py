@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,9 +12,8 @@ from django.utils import timezone
 from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import role_required
 from cnfs.accounts.scope import active_role
-from cnfs.activity.inactivity import ADVISOR_REMINDER_DAYS, silent_contracts
 from cnfs.common.web import csv_response
-from cnfs.contracts.models import Contract
+from cnfs.stats.inactivity import INACTIVE_DAYS, inactive_contracts
 from cnfs.stats.indicators import Scope, Table, breakdown, indicators
 from cnfs.structures.models import Structure
 from cnfs.territories.models import Departement, Region
@@ -23,7 +22,6 @@ from cnfs.www.stats.forms import StatsFilterForm
 
 STATS_ROLES = (Role.ADVISOR, Role.STRUCTURE, Role.PREFECTURE, Role.NATIONAL, Role.FINANCIAL)
 INACTIVE_ROLES = (Role.STRUCTURE, Role.PREFECTURE, Role.NATIONAL)
-INACTIVE_DAYS = ADVISOR_REMINDER_DAYS
 PER_PAGE = 50
 
 
@@ -226,19 +224,6 @@ def export_xlsx(request):
 
 
 # --- Advisors without activity ---------------------------------------------------------------
-
-
-def inactive_contracts(user, today: date):
-    """Contracts of ``user``'s scope whose advisor reported nothing for ``INACTIVE_DAYS``
-    days (the activity's definition), the longest silent first (one query, whatever their
-    number)."""
-    return (
-        silent_contracts(INACTIVE_DAYS, today, Contract.objects.visible_to(user))
-        .select_related("candidate", "structure__departement")
-        .order_by(
-            F("last_report").asc(nulls_first=True), "structure__name", "candidate__last_name", "pk"
-        )
-    )
 
 
 @role_required(*INACTIVE_ROLES)

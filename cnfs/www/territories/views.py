@@ -16,6 +16,7 @@ from dsfr.forms import DsfrBaseForm
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.perms import has_active_role, role_required
+from cnfs.coordination.queries import territory_support
 from cnfs.funding.rates import budget_in_force, national_commitments
 from cnfs.publicpages import deployment as figures
 from cnfs.publicpages import services
@@ -122,6 +123,7 @@ def _territory_page(request, territory, *, kind: str):
             for d in territory.departements.order_by("code")
         ]
     contact = getattr(territory, "public_contact", None)
+    support = territory_support(**where)
     name = f"{territory.name} ({territory.code})" if is_departement else territory.name
     return render(
         request,
@@ -141,6 +143,7 @@ def _territory_page(request, territory, *, kind: str):
             "period": (start, end),
             "parts": parts,
             "contact": contact,
+            "support": support,
             "can_edit_contact": has_active_role(request.user, Role.NATIONAL),
             "contact_url": reverse(f"territories:{kind}_contact", args=[territory.code]),
             "statistics_url": f"{reverse('territories:statistics')}?{kind}={territory.code}",

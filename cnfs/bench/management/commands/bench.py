@@ -4,11 +4,20 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from cnfs.bench import activity, followup, matching, public, stats, structures, territories
+from cnfs.bench import (
+    activity,
+    coordination,
+    followup,
+    matching,
+    public,
+    stats,
+    structures,
+    territories,
+)
 from cnfs.bench.registry import BENCHMARKS
 
 # The measures (each module registers its own with ``@benchmark``), in the order they run.
-SUITE = (territories, structures, followup, matching, activity, stats, public)
+SUITE = (territories, structures, followup, matching, activity, stats, public, coordination)
 
 
 class Command(BaseCommand):
