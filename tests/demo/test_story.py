@@ -4,6 +4,7 @@ import pytest
 
 from cnfs.accounts.models import User
 from cnfs.committee.models import Session
+from cnfs.contracts.models import Contract
 from cnfs.coordination.resolvers import coordinated_advisors, hub_departements, network_members
 from cnfs.demo.building import build_demo, seed_live_recruitment
 from cnfs.followup.figures import departement_figures
@@ -103,9 +104,13 @@ def test_the_live_recruitment_step_is_idempotent(story):
     assert list(Proposal.objects.order_by("pk").values_list("pk", "status")) == before
 
 
-def test_a_jura_advisor_on_a_coordination_post_coordinates_the_twelve_others(story):
+def test_a_jura_advisor_on_a_coordination_post_coordinates_the_others_in_post(story):
+    """13 advisors recruited in the Jura; one left ECLA three weeks ago (the live
+    recruitment): the coordinator coordinates the 11 others in post."""
     coordinator = User.objects.get(email__startswith="coordinateur@")
-    assert coordinated_advisors(coordinator).count() == 12
+    jura_in_post = Contract.objects.in_post().filter(structure__departement_id="39")
+    assert jura_in_post.count() == 12
+    assert coordinated_advisors(coordinator).count() == 11
     assert Post.objects.filter(kind=PostKind.COORDINATION).count() == 1
 
 
