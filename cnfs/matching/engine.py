@@ -481,11 +481,12 @@ def _near_pairs(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
         cut = np.zeros(len(search.xyz))
         cut[s_in] = chord(worth) + 1e-12
         in_level = c_in[bonus[c_in] == level]
-        kind = np.where(search.later[in_level], -reach[in_level], reach[in_level])
+        kind = reach[in_level]
         level_s, level_raw = [], []
-        for signed in np.unique(kind).tolist():
+        for km in np.unique(kind).tolist():
+            group = in_level[kind == km]
             c_, s_, raw, counted = _search_kind(
-                search, in_level[kind == signed], abs(signed), signed < 0, level, bands, cut
+                search, group, km, bool(search.later[group].any()), level, bands, cut
             )
             found_c.append(c_)
             found_s.append(s_)
@@ -916,14 +917,15 @@ def _reachable_structures(candidates: CandidateSide):
 def within_reach_of(structures: Side) -> CandidateSide:
     """The matchable candidates who may reach one of ``structures``: those living within
     SCORED_KM of it (a box around it, read through the communes' position index, cut
-    exactly by the engine), and those who go farther ("partout"). Two queries: one OR of
-    both would scan every candidate."""
+    exactly by the engine), and those who go farther ("partout"). One query: on
+    PostgreSQL both halves scan the candidates anyway, so reading them once (and the
+    communes once) costs half of two queries."""
     from django.db.models import Q
 
     matchable = Candidate.objects.matchable()
-    farther = candidate_side(matchable.filter(max_distance_km__gt=SCORED_KM))
+    farther = Q(max_distance_km__gt=SCORED_KM)
     if not len(structures):
-        return farther
+        return candidate_side(matchable.filter(farther))
     boxes = Q()
     margin = np.degrees((SCORED_KM + 1) / EARTH_RADIUS_KM)  # degrees of latitude
     for x, y, z in structures.xyz.tolist():
@@ -933,8 +935,7 @@ def within_reach_of(structures: Side) -> CandidateSide:
             commune__latitude__range=(latitude - margin, latitude + margin),
             commune__longitude__range=(longitude - wide, longitude + wide),
         )
-    near = candidate_side(matchable.filter(boxes, max_distance_km__lte=SCORED_KM))
-    return _joined(near, farther)
+    return candidate_side(matchable.filter(farther | boxes))
 
 
 def _joined(a: CandidateSide, b: CandidateSide) -> CandidateSide:
