@@ -5,6 +5,7 @@ Points are unit vectors on the sphere, so a great-circle distance limit is a str
 one vectorised call, instead of scanning every candidate for every structure.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -85,8 +86,27 @@ class CandidateSide(Side):
     zone_version: np.ndarray
 
 
+UNIX_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
 def _dates(values, default: date) -> np.ndarray:
-    return np.array([v or default for v in values], dtype="datetime64[D]")
+    """Dates as days (``datetime64[D]``), from their ordinals: numpy converts ``date``
+    objects one by one, ten times slower."""
+    fallback = default.toordinal()
+    days = np.fromiter(
+        (v.toordinal() if v else fallback for v in values), dtype=np.int64, count=len(values)
+    )
+    return (days - UNIX_EPOCH_ORDINAL).astype("datetime64[D]")
+
+
+@functools.cache
+def _territory(departement: str, postal_codes: str) -> str:
+    return territory(departement, postal_codes)
+
+
+def _territories(departements, postal_codes) -> np.ndarray:
+    """Each row's closed world (one per commune: remembered)."""
+    return np.array([_territory(d, p) for d, p in zip(departements, postal_codes, strict=True)])
 
 
 def candidate_side(queryset=None) -> CandidateSide:
@@ -103,7 +123,7 @@ def candidate_side(queryset=None) -> CandidateSide:
     return CandidateSide(
         ids=np.array(columns[0], dtype=np.int64),
         xyz=unit_vectors(np.array(columns[1], float), np.array(columns[2], float)).reshape(-1, 3),
-        territory=np.array([territory(d, p) for d, p in zip(columns[3], columns[4], strict=True)]),
+        territory=_territories(columns[3], columns[4]),
         dates=_dates(columns[5], today),
         max_km=np.array(columns[6], dtype=float),
         diploma=np.array(columns[7], dtype=bool),
@@ -136,7 +156,7 @@ def structure_side(queryset=None) -> Side:
     return Side(
         ids=np.array(columns[0], dtype=np.int64),
         xyz=unit_vectors(np.array(columns[1], float), np.array(columns[2], float)).reshape(-1, 3),
-        territory=np.array([territory(d, p) for d, p in zip(columns[3], columns[4], strict=True)]),
+        territory=_territories(columns[3], columns[4]),
         dates=_dates(columns[5], today),
     )
 
@@ -327,6 +347,7 @@ class _Search:
     bonus: np.ndarray
     c_world: np.ndarray
     reach: np.ndarray  # how far each candidate is searched (SCORED_KM for "partout")
+    reach_chord: np.ndarray  # the chord of ``reach``
     later: np.ndarray  # available after today: the only ones a deadline can rule out
     xyz: np.ndarray  # sites
     world: np.ndarray
@@ -379,9 +400,10 @@ def best_pairs(
     site_of = site_of.ravel()
     bonus = bonuses(candidates, today64)
     anywhere = candidates.max_km >= ANYWHERE_KM
+    reach = np.where(anywhere, float(SCORED_KM), candidates.max_km)
     search = _Search(
         candidates=candidates, bonus=bonus, c_world=c_world,
-        reach=np.where(anywhere, float(SCORED_KM), candidates.max_km),
+        reach=reach, reach_chord=chord(reach),
         later=candidates.dates > today64, xyz=structures.xyz[first], world=s_world[first],
         deadline=deadline[first],
         standing=_Standing(len(first), limit, CLOSENESS_POINTS + bonus.max()),
@@ -481,13 +503,10 @@ def _near_pairs(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
         cut = np.zeros(len(search.xyz))
         cut[s_in] = chord(worth) + 1e-12
         in_level = c_in[bonus[c_in] == level]
-        kind = reach[in_level]
+        tier = np.searchsorted(REACH_TIERS, reach[in_level])
         level_s, level_raw = [], []
-        for km in np.unique(kind).tolist():
-            group = in_level[kind == km]
-            c_, s_, raw, counted = _search_kind(
-                search, group, km, bool(search.later[group].any()), level, bands, cut
-            )
+        for t in np.unique(tier).tolist():
+            c_, s_, raw, counted = _search_group(search, in_level[tier == t], level, bands, cut)
             found_c.append(c_)
             found_s.append(s_)
             found_raw.append(raw)
@@ -499,19 +518,35 @@ def _near_pairs(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
     return np.concatenate(found_c), np.concatenate(found_s), np.concatenate(found_raw)
 
 
-def _search_kind(search: _Search, group, km, is_later, level, bands, cut):
-    """One level's candidates of one reach around the sites of every band."""
+# Candidates of one bonus level are searched together, in tiers of reach (km): one k-d
+# tree search per tier and band of sites (each search costs about as much as finding a
+# few thousand pairs), the pairs beyond each candidate's own reach dropped afterwards.
+REACH_TIERS = np.array([20.0])
+
+
+def _search_group(search: _Search, group, level, bands, cut):
+    """One level's candidates of one tier of reach around the sites of every band: the
+    pairs within both the candidate's reach and the site's cut (``cut``: how far the level
+    is still worth looking for around each site)."""
     c = search.candidates
     group_tree = cKDTree(c.xyz[group])
+    reach = search.reach[group]
+    extent = reach + METRE_SLACK_KM  # a pair a few millimetres beyond the radius is in
+    top, bottom = float(extent.max()), float(extent.min())
+    own = chord(extent) + 1e-12 if top > float(extent.min()) else None
+    check_later = bool(search.later[group].any())
     found_c, found_s, found_v = [], [], []
-    extent = km + METRE_SLACK_KM  # a pair a few millimetres beyond the radius is in
     for lower, upper, members, tree in bands:
         pairs = group_tree.sparse_distance_matrix(
-            tree, max_distance=float(chord(min(upper, extent))) + 1e-12, output_type="ndarray"
+            tree, max_distance=float(chord(min(upper, top))) + 1e-12, output_type="ndarray"
         )
-        c_, s_, v = group[pairs["i"]], members[pairs["j"]], pairs["v"]
-        keep = None if lower >= extent else v <= cut[s_]
-        if is_later:
+        i, v = pairs["i"], pairs["v"]
+        c_, s_ = group[i], members[pairs["j"]]
+        keep = None if lower >= top else v <= cut[s_]
+        if bottom < min(upper, top):  # some candidates reach less far than the search
+            within = v <= own[i]
+            keep = within if keep is None else keep & within
+        if check_later:
             on_time = c.dates[c_] <= search.deadline[s_]
             keep = on_time if keep is None else keep & on_time
         untaken = search.untaken(c_, s_)
@@ -522,9 +557,9 @@ def _search_kind(search: _Search, group, km, is_later, level, bands, cut):
         found_c.append(c_)
         found_s.append(s_)
         found_v.append(v)
-    v = np.concatenate(found_v)
-    counted = v <= float(chord(km)) - 1e-9  # within reach whatever the rounding
-    return np.concatenate(found_c), np.concatenate(found_s), _closeness_of_chord(v) + level, counted
+    c_, v = np.concatenate(found_c), np.concatenate(found_v)
+    counted = v <= search.reach_chord[c_] - 1e-9  # within reach whatever the rounding
+    return c_, np.concatenate(found_s), _closeness_of_chord(v) + level, counted
 
 
 def _every_near_pair(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
