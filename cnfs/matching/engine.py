@@ -12,6 +12,7 @@ from datetime import date
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from scipy.spatial import cKDTree
 
@@ -348,6 +349,8 @@ class _Search:
     c_world: np.ndarray
     reach: np.ndarray  # how far each candidate is searched (SCORED_KM for "partout")
     reach_chord: np.ndarray  # the chord of ``reach``
+    max_m: np.ndarray  # each candidate's reach in whole metres (SCORED_M for "partout")
+    radius_m: np.ndarray  # each candidate's radius in whole metres
     later: np.ndarray  # available after today: the only ones a deadline can rule out
     xyz: np.ndarray  # sites
     world: np.ndarray
@@ -403,7 +406,8 @@ def best_pairs(
     reach = np.where(anywhere, float(SCORED_KM), candidates.max_km)
     search = _Search(
         candidates=candidates, bonus=bonus, c_world=c_world,
-        reach=reach, reach_chord=chord(reach),
+        reach=reach, reach_chord=chord(reach), max_m=max_metres(reach),
+        radius_m=max_metres(candidates.max_km),
         later=candidates.dates > today64, xyz=structures.xyz[first], world=s_world[first],
         deadline=deadline[first],
         standing=_Standing(len(first), limit, CLOSENESS_POINTS + bonus.max()),
@@ -591,10 +595,12 @@ def _select(search: _Search, near: list, far: list, limit: int):
     nkm = _km_between(c.xyz, nc, search.xyz, ns)
     # Within reach: the radius in whole metres; for "partout", the near side of SCORED_KM
     # (the far side is ranked below, by the same test).
-    anywhere = c.max_km[nc] >= ANYWHERE_KM
-    ok = np.where(anywhere, nkm <= SCORED_KM, metres(nkm) <= max_metres(c.max_km[nc]))
-    nc, ns, nkm = nc[ok], ns[ok], nkm[ok]
-    nscore = scores(c, nc, metres(nkm), None, bonus=bonus)
+    nm = metres(nkm)
+    ok = nm <= search.max_m[nc]  # for "partout": SCORED_M, then the exact test below
+    edge = np.nonzero(ok & (nkm > SCORED_KM))[0]
+    ok[edge] = c.max_km[nc[edge]] < ANYWHERE_KM
+    nc, ns, nkm, nm = nc[ok], ns[ok], nkm[ok], nm[ok]
+    nscore = scores(c, nc, nm, None, bonus=bonus)
     # "Partout" candidates farther than SCORED_KM score their bonus.
     fc, fs, fdots = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0)]
     for members, ranked, dots, left_out in far:
@@ -622,7 +628,7 @@ def _select(search: _Search, near: list, far: list, limit: int):
     km[~from_near] = _km_between(c.xyz, ci[far_kept], search.xyz, si[far_kept])
     ci, si, score = ci[kept], si[kept], score[kept]
     m = metres(km)
-    ok = m <= max_metres(c.max_km[ci])  # "partout" is farther than any closed world: a safeguard
+    ok = m <= search.radius_m[ci]  # "partout" is farther than any closed world: a safeguard
     return ci[ok], si[ok], m[ok] / 1000, score[ok]
 
 
@@ -762,7 +768,7 @@ def sync(
         )  # fmt: skip
     existing = {
         (p.candidate_id, p.structure_id): p
-        for p in Proposal.objects.filter(**scope).only(
+        for p in Proposal.objects.filter(**scope).order_by().only(
             "pk", "candidate_id", "structure_id", "status", "origin", "declined_zone_version",
             "score", "distance_km",
         )
@@ -838,32 +844,27 @@ def named_candidates(structure) -> list[int]:
     )
 
 
-def _engine_lists(structure_pks: list[int]):
-    return Proposal.objects.filter(
-        structure_id__in=structure_pks, status=ProposalStatus.PROPOSED, origin=Origin.ENGINE
-    )
-
-
 def _last_of_lists(structure_pks: list[int], candidate_pk: int) -> dict:
     """For each list: (its length, and its last proposal as (pk, score, candidate id)),
-    the candidate ``candidate_pk`` left aside. One query (window functions)."""
-    from django.db.models import Count, F, Window
-    from django.db.models.functions import RowNumber
-
+    the candidate ``candidate_pk`` left aside. One query: each list counted and its last
+    read through the lists' own index (``engine_list_rank``), not every list sorted."""
     if not structure_pks:
         return {}
+    lists = Proposal.objects.filter(
+        structure_id=OuterRef("pk"), status=ProposalStatus.PROPOSED, origin=Origin.ENGINE
+    ).exclude(candidate_id=candidate_pk)
+    length = lists.order_by().values("structure_id").annotate(n=Count("*")).values("n")
+    last = lists.order_by("score", "-candidate_id")
     rows = (
-        _engine_lists(structure_pks)
-        .exclude(candidate_id=candidate_pk)
+        Structure.objects.filter(pk__in=structure_pks).order_by()
         .annotate(
-            place=Window(RowNumber(), partition_by=[F("structure_id")],
-                         order_by=[F("score").asc(), F("candidate_id").desc()]),
-            length=Window(Count("id"), partition_by=[F("structure_id")]),
+            length=Subquery(length), last_pk=Subquery(last.values("pk")[:1]),
+            last_score=Subquery(last.values("score")[:1]),
+            last_candidate=Subquery(last.values("candidate_id")[:1]),
         )
-        .filter(place=1)
-        .values_list("structure_id", "length", "pk", "score", "candidate_id")
+        .values_list("pk", "length", "last_pk", "last_score", "last_candidate")
     )  # fmt: skip
-    return {sid: (length, (pk, score, cid)) for sid, length, pk, score, cid in rows}
+    return {sid: (length, (pk, score, cid)) for sid, length, pk, score, cid in rows if length}
 
 
 @transaction.atomic
@@ -888,7 +889,9 @@ def refresh_candidate(candidate_pk: int) -> SyncReport:
         sid: (status, origin, declined, score)
         for sid, status, origin, declined, score in Proposal.objects.filter(
             candidate_id=candidate_pk
-        ).values_list("structure_id", "status", "origin", "declined_zone_version", "score")
+        )
+        .order_by()
+        .values_list("structure_id", "status", "origin", "declined_zone_version", "score")
     }  # fmt: skip
     zone = int(candidates.zone_version[0]) if len(candidates) else 0
     sids = structures.ids[pairs.structure].tolist()
