@@ -348,7 +348,6 @@ class _Search:
     bonus: np.ndarray
     c_world: np.ndarray
     reach: np.ndarray  # how far each candidate is searched (SCORED_KM for "partout")
-    reach_chord: np.ndarray  # the chord of ``reach``
     max_m: np.ndarray  # each candidate's reach in whole metres (SCORED_M for "partout")
     radius_m: np.ndarray  # each candidate's radius in whole metres
     later: np.ndarray  # available after today: the only ones a deadline can rule out
@@ -406,7 +405,7 @@ def best_pairs(
     reach = np.where(anywhere, float(SCORED_KM), candidates.max_km)
     search = _Search(
         candidates=candidates, bonus=bonus, c_world=c_world,
-        reach=reach, reach_chord=chord(reach), max_m=max_metres(reach),
+        reach=reach, max_m=max_metres(reach),
         radius_m=max_metres(candidates.max_km),
         later=candidates.dates > today64, xyz=structures.xyz[first], world=s_world[first],
         deadline=deadline[first],
@@ -507,10 +506,12 @@ def _near_pairs(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
         cut = np.zeros(len(search.xyz))
         cut[s_in] = chord(worth) + 1e-12
         in_level = c_in[bonus[c_in] == level]
-        tier = np.searchsorted(REACH_TIERS, reach[in_level])
+        kind = np.where(search.later[in_level], -reach[in_level], reach[in_level])
         level_s, level_raw = [], []
-        for t in np.unique(tier).tolist():
-            c_, s_, raw, counted = _search_group(search, in_level[tier == t], level, bands, cut)
+        for signed in np.unique(kind).tolist():
+            c_, s_, raw, counted = _search_kind(
+                search, in_level[kind == signed], abs(signed), signed < 0, level, bands, cut
+            )
             found_c.append(c_)
             found_s.append(s_)
             found_raw.append(raw)
@@ -522,35 +523,19 @@ def _near_pairs(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
     return np.concatenate(found_c), np.concatenate(found_s), np.concatenate(found_raw)
 
 
-# Candidates of one bonus level are searched together, in tiers of reach (km): one k-d
-# tree search per tier and band of sites (each search costs about as much as finding a
-# few thousand pairs), the pairs beyond each candidate's own reach dropped afterwards.
-REACH_TIERS = np.array([20.0])
-
-
-def _search_group(search: _Search, group, level, bands, cut):
-    """One level's candidates of one tier of reach around the sites of every band: the
-    pairs within both the candidate's reach and the site's cut (``cut``: how far the level
-    is still worth looking for around each site)."""
+def _search_kind(search: _Search, group, km, is_later, level, bands, cut):
+    """One level's candidates of one reach around the sites of every band."""
     c = search.candidates
     group_tree = cKDTree(c.xyz[group])
-    reach = search.reach[group]
-    extent = reach + METRE_SLACK_KM  # a pair a few millimetres beyond the radius is in
-    top, bottom = float(extent.max()), float(extent.min())
-    own = chord(extent) + 1e-12 if top > float(extent.min()) else None
-    check_later = bool(search.later[group].any())
     found_c, found_s, found_v = [], [], []
+    extent = km + METRE_SLACK_KM  # a pair a few millimetres beyond the radius is in
     for lower, upper, members, tree in bands:
         pairs = group_tree.sparse_distance_matrix(
-            tree, max_distance=float(chord(min(upper, top))) + 1e-12, output_type="ndarray"
+            tree, max_distance=float(chord(min(upper, extent))) + 1e-12, output_type="ndarray"
         )
-        i, v = pairs["i"], pairs["v"]
-        c_, s_ = group[i], members[pairs["j"]]
-        keep = None if lower >= top else v <= cut[s_]
-        if bottom < min(upper, top):  # some candidates reach less far than the search
-            within = v <= own[i]
-            keep = within if keep is None else keep & within
-        if check_later:
+        c_, s_, v = group[pairs["i"]], members[pairs["j"]], pairs["v"]
+        keep = None if lower >= extent else v <= cut[s_]
+        if is_later:
             on_time = c.dates[c_] <= search.deadline[s_]
             keep = on_time if keep is None else keep & on_time
         untaken = search.untaken(c_, s_)
@@ -561,9 +546,9 @@ def _search_group(search: _Search, group, level, bands, cut):
         found_c.append(c_)
         found_s.append(s_)
         found_v.append(v)
-    c_, v = np.concatenate(found_c), np.concatenate(found_v)
-    counted = v <= search.reach_chord[c_] - 1e-9  # within reach whatever the rounding
-    return c_, np.concatenate(found_s), _closeness_of_chord(v) + level, counted
+    v = np.concatenate(found_v)
+    counted = v <= float(chord(km)) - 1e-9  # within reach whatever the rounding
+    return np.concatenate(found_c), np.concatenate(found_s), _closeness_of_chord(v) + level, counted
 
 
 def _every_near_pair(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
