@@ -961,17 +961,6 @@ def within_reach_of(structures: Side) -> CandidateSide:
     return candidate_side(matchable.filter(farther | boxes))
 
 
-def _joined(a: CandidateSide, b: CandidateSide) -> CandidateSide:
-    """Two candidate sides with no one in common as one, in id order."""
-    order = np.argsort(np.concatenate((a.ids, b.ids)), kind="stable")
-    return CandidateSide(
-        **{
-            name: np.concatenate((getattr(a, name), getattr(b, name)))[order]
-            for name in CandidateSide.__dataclass_fields__
-        }
-    )
-
-
 FEW_STRUCTURES = 20  # beyond this, a refresh reads every candidate rather than boxes
 
 
