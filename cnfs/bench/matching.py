@@ -74,6 +74,14 @@ def matching_at_national_scale():
     full = best_of(engine.recompute_all, repeat=2)
     candidate = Candidate.objects.matchable().order_by("pk").first()
     incremental = best_of(lambda: engine.refresh_candidate(candidate.pk), repeat=3)
+    # The costliest candidate: one who accepts any distance is in every list of their world.
+    anywhere = (
+        Candidate.objects.matchable()
+        .filter(max_distance_km__gte=engine.ANYWHERE_KM)
+        .order_by("pk")
+        .first()
+    )
+    anywhere_update = best_of(lambda: engine.refresh_candidate(anywhere.pk), repeat=3)
     structure_pk = int(recruiting.ids[0])
     refill = best_of(lambda: engine.refresh_structure(structure_pk), repeat=3)
 
@@ -110,6 +118,11 @@ def matching_at_national_scale():
         Figure(
             "mise en relation : mise à jour incrémentale d’un candidat", incremental * 1000, "ms",
             full * 1000, "référence : le recalcul complet en base",
+        ),
+        Figure(
+            "mise en relation : mise à jour d’un candidat « partout »", anywhere_update * 1000,
+            "ms", full * 1000, "le candidat est comparé à la dernière place de chaque liste "
+            "de son territoire ; référence : le recalcul complet en base",
         ),
         Figure(
             "mise en relation : mise à jour d’une structure (après un refus)", refill * 1000,

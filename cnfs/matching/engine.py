@@ -5,12 +5,14 @@ Points are unit vectors on the sphere, so a great-circle distance limit is a str
 one vectorised call, instead of scanning every candidate for every structure.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from scipy.spatial import cKDTree
 
@@ -85,8 +87,27 @@ class CandidateSide(Side):
     zone_version: np.ndarray
 
 
+UNIX_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
 def _dates(values, default: date) -> np.ndarray:
-    return np.array([v or default for v in values], dtype="datetime64[D]")
+    """Dates as days (``datetime64[D]``), from their ordinals: numpy converts ``date``
+    objects one by one, ten times slower."""
+    fallback = default.toordinal()
+    days = np.fromiter(
+        (v.toordinal() if v else fallback for v in values), dtype=np.int64, count=len(values)
+    )
+    return (days - UNIX_EPOCH_ORDINAL).astype("datetime64[D]")
+
+
+@functools.cache
+def _territory(departement: str, postal_codes: str) -> str:
+    return territory(departement, postal_codes)
+
+
+def _territories(departements, postal_codes) -> np.ndarray:
+    """Each row's closed world (one per commune: remembered)."""
+    return np.array([_territory(d, p) for d, p in zip(departements, postal_codes, strict=True)])
 
 
 def candidate_side(queryset=None) -> CandidateSide:
@@ -103,7 +124,7 @@ def candidate_side(queryset=None) -> CandidateSide:
     return CandidateSide(
         ids=np.array(columns[0], dtype=np.int64),
         xyz=unit_vectors(np.array(columns[1], float), np.array(columns[2], float)).reshape(-1, 3),
-        territory=np.array([territory(d, p) for d, p in zip(columns[3], columns[4], strict=True)]),
+        territory=_territories(columns[3], columns[4]),
         dates=_dates(columns[5], today),
         max_km=np.array(columns[6], dtype=float),
         diploma=np.array(columns[7], dtype=bool),
@@ -136,7 +157,7 @@ def structure_side(queryset=None) -> Side:
     return Side(
         ids=np.array(columns[0], dtype=np.int64),
         xyz=unit_vectors(np.array(columns[1], float), np.array(columns[2], float)).reshape(-1, 3),
-        territory=np.array([territory(d, p) for d, p in zip(columns[3], columns[4], strict=True)]),
+        territory=_territories(columns[3], columns[4]),
         dates=_dates(columns[5], today),
     )
 
@@ -327,6 +348,8 @@ class _Search:
     bonus: np.ndarray
     c_world: np.ndarray
     reach: np.ndarray  # how far each candidate is searched (SCORED_KM for "partout")
+    max_m: np.ndarray  # each candidate's reach in whole metres (SCORED_M for "partout")
+    radius_m: np.ndarray  # each candidate's radius in whole metres
     later: np.ndarray  # available after today: the only ones a deadline can rule out
     xyz: np.ndarray  # sites
     world: np.ndarray
@@ -379,9 +402,11 @@ def best_pairs(
     site_of = site_of.ravel()
     bonus = bonuses(candidates, today64)
     anywhere = candidates.max_km >= ANYWHERE_KM
+    reach = np.where(anywhere, float(SCORED_KM), candidates.max_km)
     search = _Search(
         candidates=candidates, bonus=bonus, c_world=c_world,
-        reach=np.where(anywhere, float(SCORED_KM), candidates.max_km),
+        reach=reach, max_m=max_metres(reach),
+        radius_m=max_metres(candidates.max_km),
         later=candidates.dates > today64, xyz=structures.xyz[first], world=s_world[first],
         deadline=deadline[first],
         standing=_Standing(len(first), limit, CLOSENESS_POINTS + bonus.max()),
@@ -555,10 +580,12 @@ def _select(search: _Search, near: list, far: list, limit: int):
     nkm = _km_between(c.xyz, nc, search.xyz, ns)
     # Within reach: the radius in whole metres; for "partout", the near side of SCORED_KM
     # (the far side is ranked below, by the same test).
-    anywhere = c.max_km[nc] >= ANYWHERE_KM
-    ok = np.where(anywhere, nkm <= SCORED_KM, metres(nkm) <= max_metres(c.max_km[nc]))
-    nc, ns, nkm = nc[ok], ns[ok], nkm[ok]
-    nscore = scores(c, nc, metres(nkm), None, bonus=bonus)
+    nm = metres(nkm)
+    ok = nm <= search.max_m[nc]  # for "partout": SCORED_M, then the exact test below
+    edge = np.nonzero(ok & (nkm > SCORED_KM))[0]
+    ok[edge] = c.max_km[nc[edge]] < ANYWHERE_KM
+    nc, ns, nkm, nm = nc[ok], ns[ok], nkm[ok], nm[ok]
+    nscore = scores(c, nc, nm, None, bonus=bonus)
     # "Partout" candidates farther than SCORED_KM score their bonus.
     fc, fs, fdots = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0)]
     for members, ranked, dots, left_out in far:
@@ -586,7 +613,7 @@ def _select(search: _Search, near: list, far: list, limit: int):
     km[~from_near] = _km_between(c.xyz, ci[far_kept], search.xyz, si[far_kept])
     ci, si, score = ci[kept], si[kept], score[kept]
     m = metres(km)
-    ok = m <= max_metres(c.max_km[ci])  # "partout" is farther than any closed world: a safeguard
+    ok = m <= search.radius_m[ci]  # "partout" is farther than any closed world: a safeguard
     return ci[ok], si[ok], m[ok] / 1000, score[ok]
 
 
@@ -726,7 +753,7 @@ def sync(
         )  # fmt: skip
     existing = {
         (p.candidate_id, p.structure_id): p
-        for p in Proposal.objects.filter(**scope).only(
+        for p in Proposal.objects.filter(**scope).order_by().only(
             "pk", "candidate_id", "structure_id", "status", "origin", "declined_zone_version",
             "score", "distance_km",
         )
@@ -802,32 +829,27 @@ def named_candidates(structure) -> list[int]:
     )
 
 
-def _engine_lists(structure_pks: list[int]):
-    return Proposal.objects.filter(
-        structure_id__in=structure_pks, status=ProposalStatus.PROPOSED, origin=Origin.ENGINE
-    )
-
-
 def _last_of_lists(structure_pks: list[int], candidate_pk: int) -> dict:
     """For each list: (its length, and its last proposal as (pk, score, candidate id)),
-    the candidate ``candidate_pk`` left aside. One query (window functions)."""
-    from django.db.models import Count, F, Window
-    from django.db.models.functions import RowNumber
-
+    the candidate ``candidate_pk`` left aside. One query: each list counted and its last
+    read through the lists' own index (``engine_list_rank``), not every list sorted."""
     if not structure_pks:
         return {}
+    lists = Proposal.objects.filter(
+        structure_id=OuterRef("pk"), status=ProposalStatus.PROPOSED, origin=Origin.ENGINE
+    ).exclude(candidate_id=candidate_pk)
+    length = lists.order_by().values("structure_id").annotate(n=Count("*")).values("n")
+    last = lists.order_by("score", "-candidate_id")
     rows = (
-        _engine_lists(structure_pks)
-        .exclude(candidate_id=candidate_pk)
+        Structure.objects.filter(pk__in=structure_pks).order_by()
         .annotate(
-            place=Window(RowNumber(), partition_by=[F("structure_id")],
-                         order_by=[F("score").asc(), F("candidate_id").desc()]),
-            length=Window(Count("id"), partition_by=[F("structure_id")]),
+            length=Subquery(length), last_pk=Subquery(last.values("pk")[:1]),
+            last_score=Subquery(last.values("score")[:1]),
+            last_candidate=Subquery(last.values("candidate_id")[:1]),
         )
-        .filter(place=1)
-        .values_list("structure_id", "length", "pk", "score", "candidate_id")
+        .values_list("pk", "length", "last_pk", "last_score", "last_candidate")
     )  # fmt: skip
-    return {sid: (length, (pk, score, cid)) for sid, length, pk, score, cid in rows}
+    return {sid: (length, (pk, score, cid)) for sid, length, pk, score, cid in rows if length}
 
 
 @transaction.atomic
@@ -852,7 +874,9 @@ def refresh_candidate(candidate_pk: int) -> SyncReport:
         sid: (status, origin, declined, score)
         for sid, status, origin, declined, score in Proposal.objects.filter(
             candidate_id=candidate_pk
-        ).values_list("structure_id", "status", "origin", "declined_zone_version", "score")
+        )
+        .order_by()
+        .values_list("structure_id", "status", "origin", "declined_zone_version", "score")
     }  # fmt: skip
     zone = int(candidates.zone_version[0]) if len(candidates) else 0
     sids = structures.ids[pairs.structure].tolist()
@@ -916,14 +940,15 @@ def _reachable_structures(candidates: CandidateSide):
 def within_reach_of(structures: Side) -> CandidateSide:
     """The matchable candidates who may reach one of ``structures``: those living within
     SCORED_KM of it (a box around it, read through the communes' position index, cut
-    exactly by the engine), and those who go farther ("partout"). Two queries: one OR of
-    both would scan every candidate."""
+    exactly by the engine), and those who go farther ("partout"). One query: on
+    PostgreSQL both halves scan the candidates anyway, so reading them once (and the
+    communes once) costs half of two queries."""
     from django.db.models import Q
 
     matchable = Candidate.objects.matchable()
-    farther = candidate_side(matchable.filter(max_distance_km__gt=SCORED_KM))
+    farther = Q(max_distance_km__gt=SCORED_KM)
     if not len(structures):
-        return farther
+        return candidate_side(matchable.filter(farther))
     boxes = Q()
     margin = np.degrees((SCORED_KM + 1) / EARTH_RADIUS_KM)  # degrees of latitude
     for x, y, z in structures.xyz.tolist():
@@ -933,19 +958,7 @@ def within_reach_of(structures: Side) -> CandidateSide:
             commune__latitude__range=(latitude - margin, latitude + margin),
             commune__longitude__range=(longitude - wide, longitude + wide),
         )
-    near = candidate_side(matchable.filter(boxes, max_distance_km__lte=SCORED_KM))
-    return _joined(near, farther)
-
-
-def _joined(a: CandidateSide, b: CandidateSide) -> CandidateSide:
-    """Two candidate sides with no one in common as one, in id order."""
-    order = np.argsort(np.concatenate((a.ids, b.ids)), kind="stable")
-    return CandidateSide(
-        **{
-            name: np.concatenate((getattr(a, name), getattr(b, name)))[order]
-            for name in CandidateSide.__dataclass_fields__
-        }
-    )
+    return candidate_side(matchable.filter(farther | boxes))
 
 
 FEW_STRUCTURES = 20  # beyond this, a refresh reads every candidate rather than boxes

@@ -87,7 +87,13 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["structure", "status", "-score"]),
             models.Index(fields=["candidate", "status"]),
-        ]
+            # The engine's lists in their order, last first: a list's length and its last
+            # profile without sorting it (a candidate's update).
+            models.Index(
+                fields=["structure", "score", "-candidate"], name="engine_list_rank",
+                condition=models.Q(status=P.PROPOSED, origin=Origin.ENGINE),
+            ),
+        ]  # fmt: skip
         constraints = [
             models.UniqueConstraint(
                 fields=["candidate", "structure"], name="one_proposal_per_pair"
