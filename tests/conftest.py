@@ -15,13 +15,23 @@ from tests.browser_support import browser, page  # noqa: F401 (shared browser fi
 # continuous integration (on PostgreSQL); the default is smaller, for local runs.
 _SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 hypothesis_settings.register_profile(
-    "ci", max_examples=50, stateful_step_count=20, derandomize=True, deadline=None,
-    database=None, suppress_health_check=_SLOW_IS_FINE, print_blob=True,
-)  # fmt: skip
-hypothesis_settings.register_profile(
-    "default", max_examples=6, stateful_step_count=12, deadline=None, database=None,
+    "ci",
+    max_examples=50,
+    stateful_step_count=20,
+    derandomize=True,
+    deadline=None,
+    database=None,
     suppress_health_check=_SLOW_IS_FINE,
-)  # fmt: skip
+    print_blob=True,
+)
+hypothesis_settings.register_profile(
+    "default",
+    max_examples=6,
+    stateful_step_count=12,
+    deadline=None,
+    database=None,
+    suppress_health_check=_SLOW_IS_FINE,
+)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 

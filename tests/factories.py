@@ -198,12 +198,19 @@ def validated_contract(structure, *, start: date, post=None, candidate=None, **f
 
     candidate = candidate or CandidateFactory(commune=structure.commune, in_post=True)
     proposal = Proposal.objects.create(
-        candidate=candidate, structure=structure, status=ProposalStatus.RECRUITED,
-        distance_km=1, score=1,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=structure,
+        status=ProposalStatus.RECRUITED,
+        distance_km=1,
+        score=1,
+    )
     values = {"kind": "cdi", "weekly_hours": 35, "gross_monthly_salary_cents": 1_900_00}
     return Contract.objects.create(
-        proposal=proposal, candidate=candidate, structure=structure,
-        post=post or post_for(structure), start_date=start, status="active",
+        proposal=proposal,
+        candidate=candidate,
+        structure=structure,
+        post=post or post_for(structure),
+        start_date=start,
+        status="active",
         **{**values, **fields},
-    )  # fmt: skip
+    )

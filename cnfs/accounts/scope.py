@@ -125,7 +125,12 @@ def scope_filter(
         return queryset.filter(**{f"{pk}__in": role.structures})
     if role.kind in _RESOLVERS:
         return _resolved_filter(
-            queryset, user, role.kind, departement=departement, region=region, pk=pk,
+            queryset,
+            user,
+            role.kind,
+            departement=departement,
+            region=region,
+            pk=pk,
             advisor=advisor,
-        )  # fmt: skip
+        )
     return queryset.none()

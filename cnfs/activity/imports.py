@@ -61,12 +61,14 @@ STATUS_COLUMNS = {
     "statut_inconnu": Status.UNKNOWN,
 }
 REQUIRED_COLUMNS = ("date", "type", "lieu", "participants", "themes", "duree")
+# fmt: skip below: a data table laid out by hand for reading.
 COLUMNS = (
     *REQUIRED_COLUMNS, "lieu_id", "commune", "deja_accompagnes", *AGE_COLUMNS, *STATUS_COLUMNS,
     "etiquettes", "suivi_individuel", "suivi_atelier", "reorientations", "aidants_connect",
     "cle",
 )  # fmt: skip
 # The service's field names, as the form labels them in the errors.
+# fmt: skip below: a data table laid out by hand for reading.
 FIELD_COLUMNS = {
     "date": "date", "kind": "type", "channel": "lieu", "place": "lieu_id",
     "commune": "commune", "participants": "participants", "returning": "deja_accompagnes",

@@ -40,9 +40,12 @@ class Report(models.Model):
     redirections = models.JSONField("réorientations", default=dict)
     aidants_connect = models.BooleanField("démarche faite avec Aidants Connect", default=False)
     client_key = models.CharField(
-        "clé d’idempotence", max_length=64, null=True, blank=True,
+        "clé d’idempotence",
+        max_length=64,
+        null=True,
+        blank=True,
         help_text="Fournie par l’application : un renvoi ne crée pas de doublon.",
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -58,7 +61,8 @@ class Report(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["advisor", "client_key"], name="report_idempotency_key",
+                fields=["advisor", "client_key"],
+                name="report_idempotency_key",
                 condition=Q(client_key__isnull=False),
             ),
             models.CheckConstraint(
@@ -73,7 +77,7 @@ class Report(models.Model):
                 name="report_single_participant_unless_workshop",
                 condition=Q(kind="workshop") | Q(participants=1),
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"

@@ -296,9 +296,12 @@ def create_or_get_report(*, advisor, data: dict, client_key=None) -> tuple[Repor
     fields = clean_report(data, ctx)
     structure = _employer(advisor)
     report = Report(
-        advisor=advisor, structure=structure, departement_id=structure.departement_id,
-        client_key=client_key, **fields,
-    )  # fmt: skip
+        advisor=advisor,
+        structure=structure,
+        departement_id=structure.departement_id,
+        client_key=client_key,
+        **fields,
+    )
     try:
         with transaction.atomic():
             report.save()
@@ -433,7 +436,7 @@ def _create_batch(advisor, items, keys, errors) -> BatchResult:
             departement_id=structure.departement_id,
             client_key=keys[index],
             **fields,
-        )  # fmt: skip
+        )
         for index, fields in new.items()
     ]
     with transaction.atomic():

@@ -63,9 +63,10 @@ class ReportIn(Schema):
     )
     aidants_connect: bool = Field(False, description="Démarche faite avec Aidants Connect")
     client_key: str | None = Field(
-        None, max_length=64,
+        None,
+        max_length=64,
         description="Clé d’idempotence choisie par l’application : un renvoi ne crée rien",
-    )  # fmt: skip
+    )
 
     def service_data(self) -> dict:
         return self.model_dump(mode="json", exclude={"client_key"}) | {"date": self.date}
@@ -122,14 +123,20 @@ class BatchOut(Schema):
 @router.post(
     "/reports",
     auth=RoleSession(Role.ADVISOR),
-    response={200: ReportOut, 201: ReportOut, 401: ErrorOut, 403: ErrorOut,
-              422: ValidationErrorOut},
+    response={
+        200: ReportOut,
+        201: ReportOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        422: ValidationErrorOut,
+    },
     summary="Enregistrer un compte rendu d’activité",
-)  # fmt: skip
+)
 def create_report(
-    request, payload: ReportIn,
+    request,
+    payload: ReportIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=64),
-):  # fmt: skip
+):
     """Réservé au rôle conseiller. La clé d’idempotence (en-tête `Idempotency-Key` ou champ
     `client_key`) rend le renvoi sans effet : la réponse 200 renvoie le compte rendu déjà
     enregistré, 201 un nouveau. Erreurs : 422, un message en français par champ refusé."""
@@ -145,10 +152,9 @@ def create_report(
 @router.post(
     "/reports/batch",
     auth=RoleSession(Role.ADVISOR),
-    response={200: BatchOut, 201: BatchOut, 401: ErrorOut, 403: ErrorOut,
-              422: ValidationErrorOut},
+    response={200: BatchOut, 201: BatchOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
     summary="Enregistrer un lot de comptes rendus",
-)  # fmt: skip
+)
 def create_batch(request, payload: BatchIn):
     """Tout ou rien : si un élément est refusé, aucun n’est enregistré et chaque erreur
     indique l’élément (`["body", "payload", "items", <index>, <champ>]`, à partir de 0).

@@ -278,10 +278,15 @@ def decline(request, proposal_id: int, payload: DeclineIn):
 @router.post(
     "/proposals/{int:proposal_id}/contract",
     auth=RoleSession(Role.STRUCTURE),
-    response={201: ContractOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-              422: ValidationErrorOut},
+    response={
+        201: ContractOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ValidationErrorOut,
+    },
     summary="Demander le recrutement d’un candidat présélectionné",
-)  # fmt: skip
+)
 @transition_conflicts
 def request_recruitment(request, proposal_id: int, payload: ContractIn):
     """Gestionnaires de la structure seulement (403 sinon) ; en-tête X-CSRFToken requis.

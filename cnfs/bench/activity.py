@@ -55,10 +55,15 @@ def _advisor():
 
 def _data(day=date(2021, 6, 15)):
     return {
-        "date": day, "kind": "individual", "channel": "remote", "participants": 1,
-        "ages": {"over_60": 1}, "statuses": {"retired": 1}, "themes": ["email"],
+        "date": day,
+        "kind": "individual",
+        "channel": "remote",
+        "participants": 1,
+        "ages": {"over_60": 1},
+        "statuses": {"retired": 1},
+        "themes": ["email"],
         "duration": "30_60",
-    }  # fmt: skip
+    }
 
 
 @benchmark
@@ -69,9 +74,11 @@ def report_writes():
     def bare():
         for _ in range(50):
             Report.objects.create(
-                advisor=advisor, structure=structure,
-                departement_id=structure.departement_id, **fields,
-            )  # fmt: skip
+                advisor=advisor,
+                structure=structure,
+                departement_id=structure.departement_id,
+                **fields,
+            )
 
     def through_service():
         for _ in range(50):
@@ -106,18 +113,23 @@ def batch_ingestion():
         ]
         with override_settings(DEBUG=False):
             response = client.post(
-                BATCH_URL, json.dumps({"items": items}),
+                BATCH_URL,
+                json.dumps({"items": items}),
                 content_type="application/json",
-            )  # fmt: skip
+            )
         if response.status_code != 201:
             raise RuntimeError(f"lot refusé : {response.status_code} {response.content[:300]}")
 
     def bare():
         Report.objects.bulk_create(
-            Report(advisor=advisor, structure=structure,
-                   departement_id=structure.departement_id, **fields)
+            Report(
+                advisor=advisor,
+                structure=structure,
+                departement_id=structure.departement_id,
+                **fields,
+            )
             for _ in range(BATCH)
-        )  # fmt: skip
+        )
 
     api_rate = BATCH / best_of(_rolled_back(through_api), repeat=3)
     bare_rate = BATCH / best_of(_rolled_back(bare), repeat=3)

@@ -94,7 +94,10 @@ def matching_at_national_scale():
     )
     return [
         Figure(
-            "mise en relation : calcul complet (programme en régime)", steady, "s", baseline,
+            "mise en relation : calcul complet (programme en régime)",
+            steady,
+            "s",
+            baseline,
             f"{len(candidates)} candidats disponibles, {len(recruiting)} structures qui "
             f"recrutent (après {Structure.objects.filter(occupied_posts__gt=0).count()} "
             f"structures pourvues, comme en septembre 2022) ; les {limit} meilleures mises "
@@ -102,39 +105,59 @@ def matching_at_national_scale():
         ),
         Figure(
             "mise en relation : calcul complet (toutes les structures validées recrutent)",
-            worst, "s", baseline,
+            worst,
+            "s",
+            baseline,
             f"pire cas : {len(validated)} structures, {worst_pairs} mises en relation "
             f"gardées ; {reference}",
         ),
         Figure(
-            "mise en relation : mémoire de pointe du calcul (pire cas)", worst_mib, "Mio",
-            baseline_mib, "tracemalloc ; référence : la méthode de la première plateforme",
+            "mise en relation : mémoire de pointe du calcul (pire cas)",
+            worst_mib,
+            "Mio",
+            baseline_mib,
+            "tracemalloc ; référence : la méthode de la première plateforme",
         ),
         Figure(
-            "mise en relation : recalcul complet en base (sans changement)", full, "s", steady,
+            "mise en relation : recalcul complet en base (sans changement)",
+            full,
+            "s",
+            steady,
             "calcul, lecture et comparaison des mises en relation enregistrées ; "
             "référence : le calcul seul",
         ),
         Figure(
-            "mise en relation : mise à jour incrémentale d’un candidat", incremental * 1000, "ms",
-            full * 1000, "référence : le recalcul complet en base",
-        ),
-        Figure(
-            "mise en relation : mise à jour d’un candidat « partout »", anywhere_update * 1000,
-            "ms", full * 1000, "le candidat est comparé à la dernière place de chaque liste "
-            "de son territoire ; référence : le recalcul complet en base",
-        ),
-        Figure(
-            "mise en relation : mise à jour d’une structure (après un refus)", refill * 1000,
-            "ms", full * 1000, "liste de la structure recalculée et complétée ; "
+            "mise en relation : mise à jour incrémentale d’un candidat",
+            incremental * 1000,
+            "ms",
+            full * 1000,
             "référence : le recalcul complet en base",
         ),
         Figure(
-            "postes sans candidats : couplage biparti maximal national", national, "s", steady,
+            "mise en relation : mise à jour d’un candidat « partout »",
+            anywhere_update * 1000,
+            "ms",
+            full * 1000,
+            "le candidat est comparé à la dernière place de chaque liste "
+            "de son territoire ; référence : le recalcul complet en base",
+        ),
+        Figure(
+            "mise en relation : mise à jour d’une structure (après un refus)",
+            refill * 1000,
+            "ms",
+            full * 1000,
+            "liste de la structure recalculée et complétée ; "
+            "référence : le recalcul complet en base",
+        ),
+        Figure(
+            "postes sans candidats : couplage biparti maximal national",
+            national,
+            "s",
+            steady,
             "calcul de fond (tâche ou commande périodique) ; référence : le calcul complet "
             "des mises en relation (programme en régime)",
         ),
-    ]  # fmt: skip
+    ]
 
 
 def naive_search(structure, km: float) -> int:
@@ -165,9 +188,12 @@ def pages_read_stored_or_nearby_results():
     inline = best_of(shortage.compute_national_shortage, repeat=3)
     # The busiest place: the validated structure with the most candidates in its département.
     busiest = (
-        Candidate.objects.matchable().values("commune__departement_id")
-        .annotate(n=Count("pk")).order_by("-n").first()["commune__departement_id"]
-    )  # fmt: skip
+        Candidate.objects.matchable()
+        .values("commune__departement_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()["commune__departement_id"]
+    )
     structure = (
         Structure.objects.filter(status=StructureStatus.VALIDATED, departement_id=busiest)
         .select_related("commune")
@@ -183,15 +209,20 @@ def pages_read_stored_or_nearby_results():
     naive = best_of(lambda: naive_search(structure, 40), repeat=3)
     return [
         Figure(
-            "postes sans candidats : page (résultat enregistré)", page, "ms", inline * 1000,
+            "postes sans candidats : page (résultat enregistré)",
+            page,
+            "ms",
+            inline * 1000,
             f"{queries} requêtes SQL ; référence : le calcul national que la page faisait à "
             "chaque requête (ratio < 1 : la page est plus rapide)",
         ),
         Figure(
-            "recherche de candidats : page (40 km, département le plus peuplé)", search, "ms",
+            "recherche de candidats : page (40 km, département le plus peuplé)",
+            search,
+            "ms",
             naive * 1000,
             f"{search_queries} requêtes SQL ; {Candidate.objects.matchable().count()} candidats "
             "disponibles ; référence : la seule lecture de toutes les positions et le tri des "
             "distances, sans la page (ratio < 1 : la page entière est plus rapide)",
         ),
-    ]  # fmt: skip
+    ]

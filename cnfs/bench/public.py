@@ -47,12 +47,17 @@ def _create_places(count: int):
         insee, lat, lon = rng.choice(communes)
         places.append(
             Place(
-                name=f"Lieu {n}", address=f"{n} rue de la République", commune_id=insee,
-                latitude=lat + rng.uniform(-0.01, 0.01), longitude=lon + rng.uniform(-0.01, 0.01),
-                access=rng.choice(Access.values), itinerant=rng.random() < 0.1,
-                services=rng.sample(Service.values, 2), opening_hours=rng.choice(HOURS),
+                name=f"Lieu {n}",
+                address=f"{n} rue de la République",
+                commune_id=insee,
+                latitude=lat + rng.uniform(-0.01, 0.01),
+                longitude=lon + rng.uniform(-0.01, 0.01),
+                access=rng.choice(Access.values),
+                itinerant=rng.random() < 0.1,
+                services=rng.sample(Service.values, 2),
+                opening_hours=rng.choice(HOURS),
             )
-        )  # fmt: skip
+        )
     places = Place.objects.bulk_create(places, batch_size=2000)
     PlaceAdvisor.objects.bulk_create(
         [PlaceAdvisor(place=place, advisor=users[k % ADVISORS]) for k, place in enumerate(places)],

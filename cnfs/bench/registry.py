@@ -127,35 +127,44 @@ def ensure_national_recruitments():
         proposals = Proposal.objects.bulk_create(
             [
                 Proposal(
-                    candidate=c, structure=post.structure, status=ProposalStatus.RECRUITED,
+                    candidate=c,
+                    structure=post.structure,
+                    status=ProposalStatus.RECRUITED,
                     distance_km=1,
                 )
                 for post, c in pairs
             ],
             batch_size=2000,
-        )  # fmt: skip
+        )
         contracts = Contract.objects.bulk_create(
             [
                 Contract(
-                    proposal=p, post=post, candidate=p.candidate, structure=p.structure,
-                    kind="cdd", start_date=start, end_date=start + timedelta(days=730),
-                    weekly_hours=35, gross_monthly_salary_cents=1_950_00,
+                    proposal=p,
+                    post=post,
+                    candidate=p.candidate,
+                    structure=p.structure,
+                    kind="cdd",
+                    start_date=start,
+                    end_date=start + timedelta(days=730),
+                    weekly_hours=35,
+                    gross_monthly_salary_cents=1_950_00,
                     status=ContractStatus.ACTIVE,
                 )
                 for p, (post, _) in zip(proposals, pairs, strict=True)
             ],
             batch_size=2000,
-        )  # fmt: skip
+        )
         Training.objects.bulk_create(
             [
                 Training(
-                    contract=c, start_date=start + timedelta(days=14),
+                    contract=c,
+                    start_date=start + timedelta(days=14),
                     end_date=start + timedelta(days=240),
                     completed_on=start + timedelta(days=120) if rng.random() < 0.75 else None,
                 )
                 for c in contracts
             ],
             batch_size=2000,
-        )  # fmt: skip
+        )
         recount_many({post.structure_id for post, _ in pairs})
         Candidate.objects.filter(pk__in=[c.pk for _, c in pairs]).update(in_post=True)

@@ -71,20 +71,27 @@ def _report(rng: random.Random, advisor, day: date) -> Report:
     followup = rng.randint(0, participants)
     redirected = rng.randint(0, participants - followup) if rng.random() < 0.2 else 0
     return Report(
-        advisor_id=user, structure_id=structure, departement_id=departement, date=day,
-        kind=kind, channel=rng.choice(Channel.values), participants=participants,
+        advisor_id=user,
+        structure_id=structure,
+        departement_id=departement,
+        date=day,
+        kind=kind,
+        channel=rng.choice(Channel.values),
+        participants=participants,
         returning=rng.randint(0, participants),
         ages=_split(rng, participants, AgeBracket.values),
         statuses=_split(rng, participants, Status.values),
-        themes=rng.sample(Theme.values, k=rng.randint(1, 3)), duration=duration,
+        themes=rng.sample(Theme.values, k=rng.randint(1, 3)),
+        duration=duration,
         minutes=15 * rng.randint(1, 12) if duration == Duration.MINUTES else None,
         followup_individual=followup if kind != Kind.WORKSHOP else 0,
         followup_workshop=followup if kind == Kind.WORKSHOP else 0,
         redirections={rng.choice(Body.values): redirected} if redirected else {},
         aidants_connect=rng.random() < 0.1,
-    )  # fmt: skip
+    )
 
 
+# fmt: skip below: a data table laid out by hand for reading.
 COPY_COLUMNS = [
     "advisor_id", "structure_id", "departement_id", "date", "channel", "kind", "participants",
     "returning", "ages", "statuses", "themes", "tags", "duration", "minutes",
@@ -100,12 +107,30 @@ def _copy(reports):
     sql = f"COPY activity_report ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for r in reports:
-            copy.write_row((
-                r.advisor_id, r.structure_id, r.departement_id, r.date, r.channel, r.kind,
-                r.participants, r.returning, json.dumps(r.ages), json.dumps(r.statuses),
-                json.dumps(r.themes), "[]", r.duration, r.minutes, r.followup_individual,
-                r.followup_workshop, json.dumps(r.redirections), r.aidants_connect, now, now,
-            ))  # fmt: skip
+            copy.write_row(
+                (
+                    r.advisor_id,
+                    r.structure_id,
+                    r.departement_id,
+                    r.date,
+                    r.channel,
+                    r.kind,
+                    r.participants,
+                    r.returning,
+                    json.dumps(r.ages),
+                    json.dumps(r.statuses),
+                    json.dumps(r.themes),
+                    "[]",
+                    r.duration,
+                    r.minutes,
+                    r.followup_individual,
+                    r.followup_workshop,
+                    json.dumps(r.redirections),
+                    r.aidants_connect,
+                    now,
+                    now,
+                )
+            )
 
 
 def ensure_reports() -> int:

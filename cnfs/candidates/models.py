@@ -39,17 +39,22 @@ class CandidateQuerySet(models.QuerySet):
 
 class Candidate(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="candidate",
-    )  # fmt: skip
+    )
     first_name = models.CharField("prénom", max_length=100)
     last_name = models.CharField("nom", max_length=100)
     email = models.EmailField("adresse e-mail")
     phone = models.CharField("téléphone", max_length=20, blank=True)
     commune = models.ForeignKey(
-        "territories.Commune", verbose_name="commune de résidence", on_delete=models.PROTECT,
+        "territories.Commune",
+        verbose_name="commune de résidence",
+        on_delete=models.PROTECT,
         related_name="+",
-    )  # fmt: skip
+    )
     max_distance_km = models.PositiveSmallIntegerField(
         "distance maximale acceptée", choices=MaxDistance.choices, default=MaxDistance.KM_20
     )
@@ -65,9 +70,11 @@ class Candidate(models.Model):
     cv = models.FileField("CV (PDF)", upload_to=cv_path, blank=True, storage=private_storage)
     cv_token = models.CharField(max_length=32, blank=True)
     pix_level = models.PositiveSmallIntegerField(
-        "niveau Pix", null=True, blank=True,
+        "niveau Pix",
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(3)],
-    )  # fmt: skip
+    )
     pix_use = models.PositiveSmallIntegerField("Pix : usages", null=True, blank=True)
     pix_communication = models.PositiveSmallIntegerField(
         "Pix : communication", null=True, blank=True

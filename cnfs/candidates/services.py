@@ -26,9 +26,17 @@ CONFIRMATION_MAX_AGE = 7 * 24 * 3600
 # What a candidate may change in his or her space; the first ones move the proposals.
 ZONE_FIELDS = {"commune", "max_distance_km", "available", "available_from"}
 PROFILE_FIELDS = ZONE_FIELDS | {
-    "phone", "situation", "has_diploma", "diploma_name", "has_experience", "motivation",
-    "pix_level", "pix_use", "pix_communication", "pix_creation",
-}  # fmt: skip
+    "phone",
+    "situation",
+    "has_diploma",
+    "diploma_name",
+    "has_experience",
+    "motivation",
+    "pix_level",
+    "pix_use",
+    "pix_communication",
+    "pix_creation",
+}
 
 
 def _require_editor(by, candidate):
@@ -128,10 +136,11 @@ def _active_application(email: str):
 def _warn_known_address(known: Candidate):
     """Tell the address's owner, who alone reads it, what the form did not say."""
     audit.record(
-        "candidate.apply_again", obj=known,
+        "candidate.apply_again",
+        obj=known,
         summary="Nouvelle candidature demandée avec l’adresse d’une candidature active : "
         "rien n’est enregistré, l’adresse est prévenue par e-mail",
-    )  # fmt: skip
+    )
     send_templated_email(
         known.email,
         "candidates/email/known_address.txt",
@@ -188,10 +197,12 @@ def update_profile(candidate: Candidate, *, by, cv=None, remove_cv=False, **chan
             candidate.cv.delete(save=False)
         candidate.cv.save("cv.pdf", cv, save=True)
     audit.record(
-        "candidate.update", by=by, obj=candidate,
+        "candidate.update",
+        by=by,
+        obj=candidate,
         summary="Profil mis à jour" + (" (zone ou disponibilité)" if moved else ""),
         changes={"fields": sorted(changes)},
-    )  # fmt: skip
+    )
     _refresh_proposals(candidate.pk)
     return candidate
 
@@ -246,9 +257,12 @@ def _anonymise_account(user):
     refers to it (deleting would have to null the journal's actor, which it refuses)."""
     user.set_unusable_password()
     type(user).objects.filter(pk=user.pk).update(
-        email=f"compte-supprime-{user.pk}@invalid", first_name="", last_name="",
-        is_active=False, password=user.password,
-    )  # fmt: skip
+        email=f"compte-supprime-{user.pk}@invalid",
+        first_name="",
+        last_name="",
+        is_active=False,
+        password=user.password,
+    )
 
 
 # Retention (see ``cnfs.candidates.retention``) ---------------------------------------------
@@ -300,10 +314,16 @@ def anonymise(candidate: Candidate) -> bool:
     if candidate.cv:
         candidate.cv.delete(save=False)
     Candidate.objects.filter(pk=candidate.pk).update(
-        first_name=ANONYMOUS_NAME, last_name=f"n° {candidate.pk}",
-        email=f"conseiller-anonymise-{candidate.pk}@invalid", phone="", motivation="",
-        diploma_name="", cv="", cv_token="", anonymised_at=timezone.now(),
-    )  # fmt: skip
+        first_name=ANONYMOUS_NAME,
+        last_name=f"n° {candidate.pk}",
+        email=f"conseiller-anonymise-{candidate.pk}@invalid",
+        phone="",
+        motivation="",
+        diploma_name="",
+        cv="",
+        cv_token="",
+        anonymised_at=timezone.now(),
+    )
     user = candidate.user
     if user is not None:
         RoleAssignment.objects.filter(user=user, role__in=[Role.CANDIDATE, Role.ADVISOR]).delete()

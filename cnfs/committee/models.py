@@ -75,9 +75,11 @@ class AgendaItem(models.Model):
     decision = models.CharField("décision", max_length=24, choices=Decision.choices, blank=True)
     posts = models.PositiveSmallIntegerField("postes accordés", null=True, blank=True)
     post_kind = models.CharField(
-        "nature des postes accordés", max_length=12, choices=PostKind.choices,
+        "nature des postes accordés",
+        max_length=12,
+        choices=PostKind.choices,
         default=PostKind.ADVISOR,
-    )  # fmt: skip
+    )
     # What applying the decision changes nationally (negative for posts given back).
     posts_delta = models.IntegerField("variation des postes", default=0)
     subsidy_delta_cents = models.BigIntegerField("variation de la subvention", default=0)

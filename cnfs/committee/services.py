@@ -134,16 +134,26 @@ def _check_limits(budget, item: AgendaItem, posts_delta: int, cents_delta: int):
         return
     posts, cents = _committed(excluding=item)
     _refuse_beyond(
-        budget, posts=posts + posts_delta, cents=cents + cents_delta, before=(posts, cents),
+        budget,
+        posts=posts + posts_delta,
+        cents=cents + cents_delta,
+        before=(posts, cents),
         subject="cette décision",
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
 def decide(
-    item: AgendaItem, *, decision: str, posts: int | None = None, priority: bool = False,
-    observation: str = "", duplicate_reason: str = "", post_kind: str = PostKind.ADVISOR, by,
-) -> AgendaItem:  # fmt: skip
+    item: AgendaItem,
+    *,
+    decision: str,
+    posts: int | None = None,
+    priority: bool = False,
+    observation: str = "",
+    duplicate_reason: str = "",
+    post_kind: str = PostKind.ADVISOR,
+    by,
+) -> AgendaItem:
     """Record the committee's decision on one agenda item (applied when the session closes).
 
     Deciding the same thing again changes nothing; changing a decision is allowed while the
@@ -181,8 +191,12 @@ def decide(
         posts = None
         post_kind = PostKind.ADVISOR
     if (item.decision, item.posts, item.priority, item.observation, item.post_kind) == (
-        decision, posts, priority, observation, post_kind,
-    ):  # fmt: skip
+        decision,
+        posts,
+        priority,
+        observation,
+        post_kind,
+    ):
         return item
     structure = item.request.structure
     duplicate_reason = duplicate_reason.strip()
@@ -202,8 +216,11 @@ def decide(
     posts_delta, cents_delta = _deltas(item, decision, posts, today, post_kind)
     _check_limits(budget, item, posts_delta, cents_delta)
     item.decision, item.posts, item.priority, item.observation = (
-        decision, posts, priority, observation,
-    )  # fmt: skip
+        decision,
+        posts,
+        priority,
+        observation,
+    )
     item.posts_delta, item.subsidy_delta_cents = posts_delta, cents_delta
     item.post_kind = post_kind
     item.decided_by, item.decided_at = by, timezone.now()
@@ -220,7 +237,7 @@ def decide(
             "posts": posts,
             "priority": priority,
             "post_kind": post_kind,
-        },  # fmt: skip
+        },
     )
     if decision == Decision.GRANTED and structure.possible_duplicate_of_id:
         audit.record(
@@ -287,9 +304,12 @@ def close_session(session: Session, *, by) -> int:
     # The limits again, as they stand today (a cap may have been lowered since the decisions).
     posts, cents = _committed()
     _refuse_beyond(
-        budget_in_force(today), posts=posts, cents=cents, before=(posts, cents),
+        budget_in_force(today),
+        posts=posts,
+        cents=cents,
+        before=(posts, cents),
         subject="la clôture de cette session",
-    )  # fmt: skip
+    )
     AgendaItem.objects.filter(pk__in=[i.pk for i in items]).update(applied_at=now)
     session.refresh_from_db()
     audit.record(

@@ -91,8 +91,11 @@ def backup(output_dir: Path, *, now: datetime | None = None) -> Path:
     args, env = _connection_args()
     subprocess.run(
         [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", partial / DUMP, *args],
-        env=env, check=True, capture_output=True, timeout=6 * 3600,
-    )  # fmt: skip
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=6 * 3600,
+    )
     for archive, setting in FOLDERS.items():
         root = Path(getattr(settings, setting))
         with tarfile.open(partial / archive, "w:gz") as tar:
@@ -156,10 +159,19 @@ def restore(folder: Path, *, jobs: int = 1) -> dict:
             )
     args, env = _connection_args()
     subprocess.run(
-        [_pg_tool("pg_restore"), "--no-owner", "--exit-on-error", f"--jobs={jobs}",
-         *args, Path(folder) / DUMP],
-        env=env, check=True, capture_output=True, timeout=12 * 3600,
-    )  # fmt: skip
+        [
+            _pg_tool("pg_restore"),
+            "--no-owner",
+            "--exit-on-error",
+            f"--jobs={jobs}",
+            *args,
+            Path(folder) / DUMP,
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=12 * 3600,
+    )
     for archive, setting in FOLDERS.items():
         root = Path(getattr(settings, setting))
         root.mkdir(parents=True, exist_ok=True)

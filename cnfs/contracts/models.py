@@ -77,10 +77,13 @@ class SmicRate(models.Model):
 class ContractQuerySet(models.QuerySet):
     def visible_to(self, user):
         return scope_filter(
-            self, user, departement="structure__departement_id",
-            region="structure__departement__region_id", pk="structure_id",
+            self,
+            user,
+            departement="structure__departement_id",
+            region="structure__departement__region_id",
+            pk="structure_id",
             advisor="candidate__user_id",
-        )  # fmt: skip
+        )
 
     def in_post(self, on: date | None = None):
         """Advisors in post on ``on`` (today by default), by the contracts' dates."""
@@ -116,20 +119,27 @@ class Contract(models.Model):
         "structures.Structure", on_delete=models.PROTECT, related_name="contracts"
     )
     previous = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next",
         verbose_name="contrat précédent (renouvellement, prolongation)",
-    )  # fmt: skip
+    )
     kind = models.CharField("type de contrat", max_length=12, choices=ContractKind.choices)
     start_date = models.DateField("date de début")
     end_date = models.DateField("date de fin", null=True, blank=True)
     weekly_hours = models.DecimalField(
-        "heures par semaine", max_digits=4, decimal_places=2,
+        "heures par semaine",
+        max_digits=4,
+        decimal_places=2,
         validators=[MinValueValidator(1), MaxValueValidator(48)],
-    )  # fmt: skip
+    )
     part_time_derogation = models.TextField(
-        "dérogation au temps plein (motif)", blank=True,
+        "dérogation au temps plein (motif)",
+        blank=True,
         help_text="Enregistrée par l’équipe nationale pour un contrat de moins de 35 h.",
-    )  # fmt: skip
+    )
     gross_monthly_salary_cents = models.PositiveIntegerField("salaire brut mensuel (centimes)")
     status = models.CharField(
         "statut", max_length=16, choices=ContractStatus.choices, default=ContractStatus.REQUESTED
@@ -139,18 +149,24 @@ class Contract(models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     validated_at = models.DateTimeField(null=True, blank=True)
     ended_on = models.DateField("fin effective le", null=True, blank=True)
     end_reason = models.CharField(
         "motif de fin", max_length=20, choices=EndReason.choices, blank=True
     )
     end_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     end_requested_at = models.DateTimeField("fin demandée le", null=True, blank=True)
 
     objects = ContractQuerySet.as_manager()
@@ -269,9 +285,12 @@ def training_stage(on: date, prefix: str = ""):
 class TrainingQuerySet(models.QuerySet):
     def visible_to(self, user):
         return scope_filter(
-            self, user, departement="contract__structure__departement_id",
-            region="contract__structure__departement__region_id", pk="contract__structure_id",
-        )  # fmt: skip
+            self,
+            user,
+            departement="contract__structure__departement_id",
+            region="contract__structure__departement__region_id",
+            pk="contract__structure_id",
+        )
 
     def with_stage(self, on: date | None = None):
         return self.annotate(stage=training_stage(_today(on)))
@@ -292,14 +311,18 @@ class Training(models.Model):
 
     contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="training")
     positioning_level = models.PositiveSmallIntegerField(
-        "résultat du positionnement", null=True, blank=True,
+        "résultat du positionnement",
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(3)],
         help_text="1 : débutant (3 mois) … 3 : confirmé (3 semaines).",
-    )  # fmt: skip
+    )
     planned_weeks = models.PositiveSmallIntegerField(
-        "durée prévue (semaines)", null=True, blank=True,
+        "durée prévue (semaines)",
+        null=True,
+        blank=True,
         validators=[MinValueValidator(3), MaxValueValidator(13)],
-    )  # fmt: skip
+    )
     organisation = models.CharField("organisme de formation", max_length=200, blank=True)
     start_date = models.DateField("début", null=True, blank=True)
     end_date = models.DateField("fin prévue", null=True, blank=True)

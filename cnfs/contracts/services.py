@@ -99,25 +99,36 @@ def _free_post(structure: Structure, start_date: date) -> Post:
             day=Max("ended_on")
         )["day"]
         raise ValidationError(
-            {"start_date": f"Le poste est occupé jusqu’au {last_day:%d/%m/%Y} : le contrat "
-             "commence après."}
-        )  # fmt: skip
+            {
+                "start_date": f"Le poste est occupé jusqu’au {last_day:%d/%m/%Y} : le contrat "
+                "commence après."
+            }
+        )
     return post
 
 
 @transaction.atomic
 def request_recruitment(
-    proposal: Proposal, *, kind, start_date: date, end_date: date | None, weekly_hours,
-    salary_cents: int, by,
-) -> Contract:  # fmt: skip
+    proposal: Proposal,
+    *,
+    kind,
+    start_date: date,
+    end_date: date | None,
+    weekly_hours,
+    salary_cents: int,
+    by,
+) -> Contract:
     """The structure fills the contract of a shortlisted candidate: a free post is held
     until the national team validates or refuses."""
     if not can_request_amendment(by, proposal.structure):
         raise PermissionDenied("Réservé aux gestionnaires de la structure.")
     check_contract_terms(
-        kind=kind, start_date=start_date, end_date=end_date, weekly_hours=weekly_hours,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        weekly_hours=weekly_hours,
         salary_cents=salary_cents,
-    )  # fmt: skip
+    )
     structure = Structure.objects.select_for_update().get(pk=proposal.structure_id)
     candidate = Candidate.objects.select_for_update().get(pk=proposal.candidate_id)
     post = _free_post(structure, start_date)
@@ -128,10 +139,17 @@ def request_recruitment(
     try:
         with transaction.atomic():
             contract = Contract.objects.create(
-                proposal=proposal, post=post, candidate=candidate, structure=structure,
-                kind=kind, start_date=start_date, end_date=end_date, weekly_hours=weekly_hours,
-                gross_monthly_salary_cents=salary_cents, requested_by=by,
-            )  # fmt: skip
+                proposal=proposal,
+                post=post,
+                candidate=candidate,
+                structure=structure,
+                kind=kind,
+                start_date=start_date,
+                end_date=end_date,
+                weekly_hours=weekly_hours,
+                gross_monthly_salary_cents=salary_cents,
+                requested_by=by,
+            )
     except IntegrityError:
         raise ValidationError(
             "Cette personne est déjà en poste ou en cours de recrutement ailleurs."
@@ -139,12 +157,17 @@ def request_recruitment(
     posts.recount(structure.pk)
     PROPOSAL_WORKFLOW.apply(proposal, "request_recruitment", by=by)
     audit.record(
-        "contract.request", by=by, obj=structure,
+        "contract.request",
+        by=by,
+        obj=structure,
         summary=f"Recrutement demandé : candidat n° {candidate.pk} sur le poste n° {post.pk} "
         f"({contract.get_kind_display()}"
-        + (f", {weekly_hours} h : dérogation au temps plein à accorder)"
-           if is_part_time(weekly_hours) else ")"),
-    )  # fmt: skip
+        + (
+            f", {weekly_hours} h : dérogation au temps plein à accorder)"
+            if is_part_time(weekly_hours)
+            else ")"
+        ),
+    )
     signals.recruitment_requested.send(sender=Contract, contract=contract)
     return contract
 
@@ -178,10 +201,16 @@ def validate_recruitment(contract: Contract, *, by, derogation: str = "") -> Con
         )
     candidate = contract.candidate
     CONTRACT_WORKFLOW.apply(
-        contract, "validate", by=by, reason=derogation,
-        extra={"validated_by": by, "validated_at": timezone.now(),
-               "part_time_derogation": derogation if is_part_time(contract.weekly_hours) else ""},
-    )  # fmt: skip
+        contract,
+        "validate",
+        by=by,
+        reason=derogation,
+        extra={
+            "validated_by": by,
+            "validated_at": timezone.now(),
+            "part_time_derogation": derogation if is_part_time(contract.weekly_hours) else "",
+        },
+    )
     Candidate.objects.filter(pk=candidate.pk).update(in_post=True, available=False)
     PROPOSAL_WORKFLOW.apply(contract.proposal, "recruit", by=by)
     withdraw_open_proposals(
@@ -193,15 +222,19 @@ def validate_recruitment(contract: Contract, *, by, derogation: str = "") -> Con
         candidate.user.roles.filter(role=Role.CANDIDATE).delete()
     costs = settings.TRAINING_COSTS_CENTS
     Training.objects.create(
-        contract=contract, training_cost_cents=costs["training"],
-        certification_cost_cents=costs["certification"], equipment_cost_cents=costs["equipment"],
-    )  # fmt: skip
+        contract=contract,
+        training_cost_cents=costs["training"],
+        certification_cost_cents=costs["certification"],
+        equipment_cost_cents=costs["equipment"],
+    )
     funding.start_post_funding(contract, by=by)
     audit.record(
-        "contract.validate", by=by, obj=contract.structure,
+        "contract.validate",
+        by=by,
+        obj=contract.structure,
         summary=f"Recrutement validé : candidat n° {candidate.pk}, poste n° {contract.post_id}, "
         f"à partir du {contract.start_date:%d/%m/%Y}",
-    )  # fmt: skip
+    )
     contract.refresh_from_db()
     signals.recruitment_validated.send(sender=Contract, contract=contract)
     return contract
@@ -219,9 +252,11 @@ def reject_recruitment(contract: Contract, *, reason: str, by) -> Contract:
     posts.recount(contract.structure_id)
     PROPOSAL_WORKFLOW.apply(contract.proposal, "back_to_shortlist", by=by, reason=reason)
     audit.record(
-        "contract.reject", by=by, obj=contract.structure,
+        "contract.reject",
+        by=by,
+        obj=contract.structure,
         summary=f"Recrutement refusé : candidat n° {contract.candidate_id} — {reason}",
-    )  # fmt: skip
+    )
     contract.refresh_from_db()
     signals.recruitment_rejected.send(sender=Contract, contract=contract, reason=reason)
     return contract
@@ -245,15 +280,24 @@ def request_contract_end(contract: Contract, *, ended_on: date, reason: str, by)
             {"ended_on": f"Le contrat s’achève au plus tard le {contract.end_date:%d/%m/%Y}."}
         )
     CONTRACT_WORKFLOW.apply(
-        contract, "request_end", by=by, reason=EndReason(reason).label,
-        extra={"ended_on": ended_on, "end_reason": reason, "end_requested_by": by,
-               "end_requested_at": timezone.now()},
-    )  # fmt: skip
+        contract,
+        "request_end",
+        by=by,
+        reason=EndReason(reason).label,
+        extra={
+            "ended_on": ended_on,
+            "end_reason": reason,
+            "end_requested_by": by,
+            "end_requested_at": timezone.now(),
+        },
+    )
     audit.record(
-        "contract.request_end", by=by, obj=contract.structure,
+        "contract.request_end",
+        by=by,
+        obj=contract.structure,
         summary=f"Fin demandée pour le contrat n° {contract.pk} (candidat n° "
         f"{contract.candidate_id}) au {ended_on:%d/%m/%Y} ({EndReason(reason).label})",
-    )  # fmt: skip
+    )
     signals.contract_end_requested.send(sender=Contract, contract=contract)
     return contract
 
@@ -267,10 +311,17 @@ def refuse_contract_end(contract: Contract, *, reason: str, by) -> Contract:
     if not reason.strip():
         raise ValidationError({"reason": "Indiquez le motif du refus."})
     CONTRACT_WORKFLOW.apply(
-        contract, "refuse_end", by=by, reason=reason,
-        extra={"ended_on": None, "end_reason": "", "end_requested_by": None,
-               "end_requested_at": None},
-    )  # fmt: skip
+        contract,
+        "refuse_end",
+        by=by,
+        reason=reason,
+        extra={
+            "ended_on": None,
+            "end_reason": "",
+            "end_requested_by": None,
+            "end_requested_at": None,
+        },
+    )
     return contract
 
 
@@ -288,10 +339,12 @@ def validate_contract_end(contract: Contract, *, by) -> Contract:
     )
     _free_after_end(contract, by=by)
     audit.record(
-        "contract.end", by=by, obj=contract.structure,
+        "contract.end",
+        by=by,
+        obj=contract.structure,
         summary=f"Fin du contrat n° {contract.pk} (candidat n° {contract.candidate_id}) "
         f"validée au {contract.ended_on:%d/%m/%Y} ({EndReason(contract.end_reason).label})",
-    )  # fmt: skip
+    )
     signals.contract_end_validated.send(sender=Contract, contract=contract)
     if contract.ended_on < timezone.localdate():
         leave(contract)
@@ -319,9 +372,12 @@ def _free_after_end(contract: Contract, *, by=None) -> None:
     after), the proposal, the funding (it listens), the matching."""
     posts.recount(contract.structure_id)
     Candidate.objects.filter(pk=contract.candidate_id).update(
-        in_post=False, former_advisor=True, available=True,
-        available_from=contract.ended_on + timedelta(days=1), zone_version=F("zone_version") + 1,
-    )  # fmt: skip
+        in_post=False,
+        former_advisor=True,
+        available=True,
+        available_from=contract.ended_on + timedelta(days=1),
+        zone_version=F("zone_version") + 1,
+    )
     PROPOSAL_WORKFLOW.apply(
         contract.proposal, "end", by=by, reason=EndReason(contract.end_reason).label
     )
@@ -339,9 +395,10 @@ def reach_term(contract: Contract) -> Contract:
     ends at its term (the daily command), as a validated end on that date would."""
     contract = Contract.objects.select_for_update().select_related("candidate").get(pk=contract.pk)
     CONTRACT_WORKFLOW.apply(
-        contract, "reach_term",
+        contract,
+        "reach_term",
         extra={"ended_on": contract.end_date, "end_reason": EndReason.END_OF_TERM},
-    )  # fmt: skip
+    )
     _free_after_end(contract)
     leave(contract)
     return contract
@@ -393,9 +450,12 @@ def renew_contract(
         raise ValidationError("Seul un contrat à durée déterminée en cours se renouvelle.")
     start = contract.end_date + timedelta(days=1)
     check_contract_terms(
-        kind=kind, start_date=start, end_date=end_date, weekly_hours=weekly_hours,
+        kind=kind,
+        start_date=start,
+        end_date=end_date,
+        weekly_hours=weekly_hours,
         salary_cents=salary_cents,
-    )  # fmt: skip
+    )
     derogation = contract.part_time_derogation if is_part_time(weekly_hours) else ""
     if is_part_time(weekly_hours) and not derogation:
         raise ValidationError(
@@ -405,29 +465,51 @@ def renew_contract(
             }
         )
     CONTRACT_WORKFLOW.apply(
-        contract, "renew", by=by,
+        contract,
+        "renew",
+        by=by,
         extra={"ended_on": contract.end_date, "end_reason": EndReason.END_OF_TERM},
-    )  # fmt: skip
+    )
     renewed = Contract.objects.create(
-        proposal=contract.proposal, post=contract.post, candidate=contract.candidate,
-        structure=contract.structure, previous=contract, kind=kind, start_date=start,
-        end_date=end_date, weekly_hours=weekly_hours, gross_monthly_salary_cents=salary_cents,
-        part_time_derogation=derogation, status=ContractStatus.ACTIVE, requested_by=by,
-        validated_by=by, validated_at=timezone.now(),
-    )  # fmt: skip
+        proposal=contract.proposal,
+        post=contract.post,
+        candidate=contract.candidate,
+        structure=contract.structure,
+        previous=contract,
+        kind=kind,
+        start_date=start,
+        end_date=end_date,
+        weekly_hours=weekly_hours,
+        gross_monthly_salary_cents=salary_cents,
+        part_time_derogation=derogation,
+        status=ContractStatus.ACTIVE,
+        requested_by=by,
+        validated_by=by,
+        validated_at=timezone.now(),
+    )
     audit.record(
-        "contract.renew", by=by, obj=contract.structure,
+        "contract.renew",
+        by=by,
+        obj=contract.structure,
         summary=f"Contrat n° {contract.pk} renouvelé par le contrat n° {renewed.pk} "
         f"du {start:%d/%m/%Y}",
-    )  # fmt: skip
+    )
     return renewed
 
 
 @transaction.atomic
 def record_training(
-    training: Training, *, by, positioning_level=None, organisation=None, start_date=None,
-    end_date=None, completed_on=None, certified=None, certified_on=None,
-) -> Training:  # fmt: skip
+    training: Training,
+    *,
+    by,
+    positioning_level=None,
+    organisation=None,
+    start_date=None,
+    end_date=None,
+    completed_on=None,
+    certified=None,
+    certified_on=None,
+) -> Training:
     """Positioning sets the planned length; completion makes the advisor operational."""
     if not can_decide(by):
         raise PermissionDenied("Seule l’équipe nationale suit les formations.")
@@ -438,8 +520,11 @@ def record_training(
             raise ValidationError({"positioning_level": "Le positionnement va de 1 à 3."})
         training.positioning_level = positioning_level
         training.planned_weeks = TRAINING_WEEKS[positioning_level]
-    for field, value in (("organisation", organisation), ("start_date", start_date),
-                         ("end_date", end_date)):  # fmt: skip
+    for field, value in (
+        ("organisation", organisation),
+        ("start_date", start_date),
+        ("end_date", end_date),
+    ):
         if value is not None:
             setattr(training, field, value)
     if training.start_date and training.end_date and training.end_date < training.start_date:
@@ -455,9 +540,11 @@ def record_training(
     training.full_clean()
     training.save()
     audit.record(
-        "training.update", by=by, obj=training.contract.structure,
+        "training.update",
+        by=by,
+        obj=training.contract.structure,
         summary=f"Formation du contrat n° {training.contract_id} : {training.get_status_display()}",
-    )  # fmt: skip
+    )
     if training.start_date and (training.start_date, training.end_date) != before[:2]:
         signals.training_scheduled.send(sender=Training, training=training)
     if training.certified and not before[2]:

@@ -38,9 +38,11 @@ class Coordinator(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator"
     )
     departements = models.ManyToManyField(
-        "territories.Departement", verbose_name="territoire coordonné", blank=True,
+        "territories.Departement",
+        verbose_name="territoire coordonné",
+        blank=True,
         related_name="coordinators",
-    )  # fmt: skip
+    )
     shown_publicly = models.BooleanField(
         "nom affiché sur les pages territoires publiques", default=False
     )
@@ -79,11 +81,12 @@ class CoordinationLink(models.Model):
         verbose_name_plural = "conseillers coordonnés"
         constraints = [
             models.UniqueConstraint(
-                fields=["coordinator", "advisor"], condition=Q(status__in=["invited", "accepted"]),
+                fields=["coordinator", "advisor"],
+                condition=Q(status__in=["invited", "accepted"]),
                 name="one_live_link_per_advisor",
                 violation_error_message="Ce conseiller est déjà invité ou coordonné.",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self):
         return f"Coordination n° {self.pk}"
@@ -121,13 +124,19 @@ class Hub(models.Model):
 
     name = models.CharField("nom", max_length=200)
     region = models.ForeignKey(
-        "territories.Region", verbose_name="région couverte", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="hubs",
-    )  # fmt: skip
-    departements = models.ManyToManyField(
-        "territories.Departement", verbose_name="départements couverts", blank=True,
+        "territories.Region",
+        verbose_name="région couverte",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="hubs",
-    )  # fmt: skip
+    )
+    departements = models.ManyToManyField(
+        "territories.Departement",
+        verbose_name="départements couverts",
+        blank=True,
+        related_name="hubs",
+    )
     email = models.EmailField("e-mail de contact")
     phone = models.CharField("téléphone", max_length=20, blank=True)
     website = models.URLField("site web", blank=True)
@@ -182,11 +191,12 @@ class Membership(models.Model):
         verbose_name_plural = "adhésions aux réseaux"
         constraints = [
             models.UniqueConstraint(
-                fields=["network", "structure"], condition=Q(status__in=["declared", "confirmed"]),
+                fields=["network", "structure"],
+                condition=Q(status__in=["declared", "confirmed"]),
                 name="one_live_membership",
                 violation_error_message="Cette structure a déjà déclaré cette adhésion.",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self):
         return f"{self.structure} — {self.network}"

@@ -66,10 +66,12 @@ def appoint_coordinator(*, advisor, departements=(), shown_publicly=False, by) -
         coordinator.departements.set(departements)
     RoleAssignment.objects.get_or_create(user=advisor, role=Role.COORDINATOR)
     audit.record(
-        "coordination.appoint", by=by, obj=coordinator,
+        "coordination.appoint",
+        by=by,
+        obj=coordinator,
         summary=f"Conseiller n° {advisor.pk} nommé coordinateur",
         changes={"departements": [getattr(d, "pk", d) for d in departements]},
-    )  # fmt: skip
+    )
     return coordinator
 
 
@@ -92,17 +94,20 @@ def invite(*, advisor, by) -> CoordinationLink:
     if contract is None:
         raise ValidationError({"advisor": "Ce conseiller n’est pas en poste."})
     if CoordinationLink.objects.filter(
-        coordinator=coordinator, advisor=advisor,
+        coordinator=coordinator,
+        advisor=advisor,
         status__in=[LinkStatus.INVITED, LinkStatus.ACCEPTED],
-    ).exists():  # fmt: skip
+    ).exists():
         raise ValidationError({"advisor": "Ce conseiller est déjà invité ou coordonné."})
     link = CoordinationLink.objects.create(
         coordinator=coordinator, advisor=advisor, structure_id=contract.structure_id
     )
     audit.record(
-        "coordination.invite", by=by, obj=link,
+        "coordination.invite",
+        by=by,
+        obj=link,
         summary=f"Conseiller n° {advisor.pk} invité par le coordinateur n° {coordinator.pk}",
-    )  # fmt: skip
+    )
     return link
 
 
@@ -150,9 +155,11 @@ def record_activity(*, data: dict, by) -> CoordinationActivity:
     activity.full_clean()
     activity.save()
     audit.record(
-        "coordination.activity", by=by, obj=activity,
+        "coordination.activity",
+        by=by,
+        obj=activity,
         summary=f"{activity.get_kind_display()} du {activity.date:%d/%m/%Y} enregistrée",
-    )  # fmt: skip
+    )
     return activity
 
 
@@ -162,9 +169,10 @@ def declare_membership(*, structure, network: Network, by) -> Membership:
     if not _manages(by, structure.pk):
         raise PermissionDenied("Seule la structure déclare son appartenance à un réseau.")
     if Membership.objects.filter(
-        network=network, structure=structure,
+        network=network,
+        structure=structure,
         status__in=[MembershipStatus.DECLARED, MembershipStatus.CONFIRMED],
-    ).exists():  # fmt: skip
+    ).exists():
         raise ValidationError({"network": "Cette adhésion est déjà déclarée."})
     membership = Membership.objects.create(network=network, structure=structure)
     audit.record(

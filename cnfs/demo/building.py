@@ -105,13 +105,20 @@ def _apply(name, legal_type, insee, posts, contact_email, n) -> Structure:
     if structure:
         return structure
     structure = structures.submit_application(
-        legal_type=legal_type, name=name, siret=fake_siret(n), address="Hôtel de la collectivité",
-        commune=Commune.objects.get(pk=insee), contact_first_name="Contact",
-        contact_last_name=name[:60], contact_role="Direction", contact_email=contact_email,
-        contact_phone="+33300000000", posts_requested=posts,
+        legal_type=legal_type,
+        name=name,
+        siret=fake_siret(n),
+        address="Hôtel de la collectivité",
+        commune=Commune.objects.get(pk=insee),
+        contact_first_name="Contact",
+        contact_last_name=name[:60],
+        contact_role="Direction",
+        contact_email=contact_email,
+        contact_phone="+33300000000",
+        posts_requested=posts,
         motivation="Rapprocher le numérique du quotidien des habitants du territoire.",
         label_france_services=legal_type == LegalType.EPCI,
-    )  # fmt: skip
+    )
     structures.confirm_email(structure)
     return structure
 
@@ -138,9 +145,12 @@ def seed_committee_story(story: dict):
     for request in PostRequest.objects.filter(structure__in=planned).select_related("structure"):
         prefect = _as(story["prefectures"][request.structure.departement_id], Role.PREFECTURE)
         structures.give_opinion(
-            request, opinion=Opinion.FAVOURABLE, suggested_posts=request.posts, by=prefect,
+            request,
+            opinion=Opinion.FAVOURABLE,
+            suggested_posts=request.posts,
+            by=prefect,
             comment="Territoire où les besoins d’accompagnement sont forts.",
-        )  # fmt: skip
+        )
     for number, day in (FIRST_SESSION, LATER_SESSION):
         session = committee.create_session(
             session_date=date.fromisoformat(day), number=number, by=national
@@ -171,10 +181,12 @@ def seed_manager_roles(story: dict):
     grant_role(story["multi"], Role.STRUCTURE, structure=jura[1])
 
 
+# fmt: skip below: a data table laid out by hand for reading.
 FIRST_NAMES = [
     "Camille", "Léa", "Hugo", "Inès", "Lucas", "Manon", "Nathan", "Chloé", "Théo", "Sarah",
     "Louis", "Emma", "Jules", "Zoé", "Noah", "Jade", "Adam", "Lina", "Paul", "Alice",
 ]  # fmt: skip
+# fmt: skip below: a data table laid out by hand for reading.
 LAST_NAMES = [
     "Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau",
     "Laurent", "Simon", "Michel", "Lefebvre", "Leroy", "Roux", "David", "Bertrand", "Morel",
@@ -185,14 +197,20 @@ def _candidate(n: int, commune, *, user=None, **fields) -> Candidate:
     first, last = FIRST_NAMES[n % len(FIRST_NAMES)], LAST_NAMES[n % len(LAST_NAMES)]
     email = user.email if user else f"candidat-{n:03d}@{DEMO_DOMAIN}"
     return Candidate.objects.create(
-        user=user, first_name=user.first_name if user else first,
-        last_name=user.last_name if user else last, email=email, phone="+33600000000",
-        commune=commune, max_distance_km=fields.pop("max_distance_km", 40),
+        user=user,
+        first_name=user.first_name if user else first,
+        last_name=user.last_name if user else last,
+        email=email,
+        phone="+33600000000",
+        commune=commune,
+        max_distance_km=fields.pop("max_distance_km", 40),
         available_from=fields.pop("available_from", date(2021, 4, 1)),
         situation=fields.pop("situation", "job_seeker"),
         motivation="Je souhaite aider chacun à devenir autonome avec le numérique.",
-        consent_at=timezone.now(), email_confirmed_at=timezone.now(), **fields,
-    )  # fmt: skip
+        consent_at=timezone.now(),
+        email_confirmed_at=timezone.now(),
+        **fields,
+    )
 
 
 def seed_recruitment_story(story: dict):
@@ -221,32 +239,46 @@ def seed_recruitment_story(story: dict):
             # In post today, trained and certified: dates relative to today.
             start = timezone.localdate() - timedelta(days=300 - 7 * (n % 4))
             contract = contracts.request_recruitment(
-                proposal, kind="cdd", start_date=start, end_date=add_years(start, 2),
-                weekly_hours=35, salary_cents=1_950_00, by=manager,
-            )  # fmt: skip
+                proposal,
+                kind="cdd",
+                start_date=start,
+                end_date=add_years(start, 2),
+                weekly_hours=35,
+                salary_cents=1_950_00,
+                by=manager,
+            )
             contract = contracts.validate_recruitment(contract, by=national)
             level = 1 + n % 3
             contracts.record_training(
-                contract.training, positioning_level=level,
+                contract.training,
+                positioning_level=level,
                 organisation="Campus numérique du Jura (ECLA)",
-                start_date=start + timedelta(days=14), end_date=start + timedelta(days=140),
-                completed_on=start + timedelta(days=140), certified=True,
+                start_date=start + timedelta(days=14),
+                end_date=start + timedelta(days=140),
+                completed_on=start + timedelta(days=140),
+                certified=True,
                 certified_on=start + timedelta(days=190),
                 by=national,
-            )  # fmt: skip
+            )
     # Candidates still looking: around Lons, Dole and the Hautes-Alpes; the demo candidate.
     communes = [c.commune for c in jura[:3]] + [
         Commune.objects.get(pk=insee) for insee in ("05061", "05023", "05179")
     ]
     for k in range(18):
-        _candidate(100 + k, communes[k % len(communes)], max_distance_km=[20, 40, 100][k % 3],
-                   has_experience=k % 2 == 0, pix_level=1 + k % 3)  # fmt: skip
+        _candidate(
+            100 + k,
+            communes[k % len(communes)],
+            max_distance_km=[20, 40, 100][k % 3],
+            has_experience=k % 2 == 0,
+            pix_level=1 + k % 3,
+        )
     demo = User.objects.get(email=f"candidat@{DEMO_DOMAIN}")
     _candidate(0, jura[0].commune, user=demo, max_distance_km=40, pix_level=2)
     engine.recompute_all()
     shortage.refresh(force=True)  # the pages read it; then the periodic command
 
 
+# fmt: skip below: a data table laid out by hand for reading.
 JURA_HOURS = ["Mo-Fr 09:00-12:00,14:00-17:00", "Tu,Th 14:00-18:00; Sa 09:00-12:00",
               "Mo-We 09:00-12:30; Fr 13:30-17:00"]  # fmt: skip
 
@@ -269,15 +301,21 @@ def seed_activity_story(story: dict):
         ]
         first = _as(advisors[0], Role.ADVISOR)
         place = create_place(
-            by=first, main=True, advisors=advisors[1:],
+            by=first,
+            main=True,
+            advisors=advisors[1:],
             name=("Bus numérique " if n % 3 == 2 else "Espace numérique ") + structure.commune.name,
-            address="Place de la Mairie", commune=structure.commune,
+            address="Place de la Mairie",
+            commune=structure.commune,
             opening_hours=JURA_HOURS[n % len(JURA_HOURS)],
-            access=Access.APPOINTMENT if n % 2 else Access.WALK_IN, itinerant=n % 3 == 2,
+            access=Access.APPOINTMENT if n % 2 else Access.WALK_IN,
+            itinerant=n % 3 == 2,
             services=offered[: 1 + n % 3],
-            publics=[Public.EVERYONE], phone="+33384000000", visible_on_map=True,
+            publics=[Public.EVERYONE],
+            phone="+33384000000",
+            visible_on_map=True,
             appointment_url="https://rdv.anct.gouv.fr/" if n % 2 else "",
-        )  # fmt: skip
+        )
         # Checked at different times: every freshness band shows in the follow-up.
         Place.objects.filter(pk=place.pk).update(
             checked_at=timezone.now() - timedelta(days=100 * n)
@@ -306,9 +344,11 @@ def seed_live_recruitment(story: dict):
         return
     national = _as(story["national"], Role.NATIONAL)
     contracts_services.end_contract(
-        contract, ended_on=timezone.localdate() - timedelta(days=21),
-        reason=EndReason.RESIGNATION, by=national,
-    )  # fmt: skip
+        contract,
+        ended_on=timezone.localdate() - timedelta(days=21),
+        reason=EndReason.RESIGNATION,
+        by=national,
+    )
     matching_engine.refresh_structure(ecla.pk)
     manager = _as(story["manager"], Role.STRUCTURE)
     demo = Candidate.objects.get(email=f"candidat@{DEMO_DOMAIN}")
@@ -337,28 +377,43 @@ def seed_coordination_story(story: dict):
     user = User.objects.get(email=f"coordinateur@{DEMO_DOMAIN}")
     if not Coordinator.objects.filter(user=user).exists():
         coordination.appoint_coordinator(
-            advisor=user, departements=[Departement.objects.get(pk="39")], shown_publicly=True,
+            advisor=user,
+            departements=[Departement.objects.get(pk="39")],
+            shown_publicly=True,
             by=national,
-        )  # fmt: skip
+        )
         coordinator = _as(user, Role.COORDINATOR)
         today = timezone.localdate()
         for days, kind, title, people, minutes in (
             (60, ActivityKind.MEETING, "Réunion des conseillers numériques du Jura", 12, 150),
-            (35, ActivityKind.TRAINING, "Atelier « arnaques en ligne » pour les conseillers", 9,
-             180),
+            (
+                35,
+                ActivityKind.TRAINING,
+                "Atelier « arnaques en ligne » pour les conseillers",
+                9,
+                180,
+            ),
             (14, ActivityKind.EVENT, "Stand au forum de l’emploi de Lons-le-Saunier", 40, 240),
             (7, ActivityKind.PARTNERSHIP, "Convention avec la médiathèque de Dole", 3, 90),
-        ):  # fmt: skip
+        ):
             coordination.record_activity(
-                data={"date": today - timedelta(days=days), "kind": kind, "title": title,
-                      "participants": people, "duration_minutes": minutes},
+                data={
+                    "date": today - timedelta(days=days),
+                    "kind": kind,
+                    "title": title,
+                    "participants": people,
+                    "duration_minutes": minutes,
+                },
                 by=coordinator,
-            )  # fmt: skip
+            )
     hub, _ = Hub.objects.get_or_create(
         name=HUB_NAME,
-        defaults={"region_id": "27", "email": f"contact@hub-bfc.{DEMO_DOMAIN}",
-                  "website": "https://example.org/hub-bfc"},
-    )  # fmt: skip
+        defaults={
+            "region_id": "27",
+            "email": f"contact@hub-bfc.{DEMO_DOMAIN}",
+            "website": "https://example.org/hub-bfc",
+        },
+    )
     coordination.add_staff(hub, user=_user("hub-bfc", "Ange", "Hub"), by=national)
     network, _ = Network.objects.get_or_create(name=NETWORK_NAME)
     staff = _as(_user("reseau-ligue", "Charlie", "Réseau"), Role.NETWORK)
@@ -432,15 +487,21 @@ def seed_synthetic_committee(rng: random.Random, scale: float):
         status = rng.choice(statuses)
         rows.append(
             Structure(
-                legal_type=rng.choice(legal_types), name=f"{SYNTHETIC_PREFIX}{i + 1:05d}",
-                siret=fake_siret(100_000 + i), commune_id=insee, departement_id=departement,
-                contact_first_name="Contact", contact_last_name=f"{i + 1:05d}",
+                legal_type=rng.choice(legal_types),
+                name=f"{SYNTHETIC_PREFIX}{i + 1:05d}",
+                siret=fake_siret(100_000 + i),
+                commune_id=insee,
+                departement_id=departement,
+                contact_first_name="Contact",
+                contact_last_name=f"{i + 1:05d}",
                 contact_email=f"structure-{i + 1:05d}@{DEMO_DOMAIN}",
                 posts_requested=rng.randint(1, 4),
-                status=status, commitments_accepted_at=now, email_confirmed_at=now,
+                status=status,
+                commitments_accepted_at=now,
+                email_confirmed_at=now,
                 motivation="Structure générée pour les mesures à l’échelle nationale.",
             )
-        )  # fmt: skip
+        )
     Structure.objects.bulk_create(rows, batch_size=1000)
     created = list(Structure.objects.filter(name__startswith=SYNTHETIC_PREFIX).order_by("pk"))
     first_number = (Session.objects.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -463,11 +524,13 @@ def seed_synthetic_committee(rng: random.Random, scale: float):
         decided = structure.status != StructureStatus.SUBMITTED
         requests.append(
             PostRequest(
-                structure=structure, kind=RequestKind.APPLICATION, posts=structure.posts_requested,
+                structure=structure,
+                kind=RequestKind.APPLICATION,
+                posts=structure.posts_requested,
                 status=RequestStatus.DECIDED if decided else RequestStatus.OPEN,
                 opinion=Opinion.FAVOURABLE if decided else "",
             )
-        )  # fmt: skip
+        )
         if structure.status == StructureStatus.VALIDATED:
             posts = min(structure.posts_requested, 2)
             cents = posts * rate_cents(structure, session.date)
@@ -494,24 +557,33 @@ def seed_synthetic_committee(rng: random.Random, scale: float):
         posts = (posts_delta or structure.posts_requested) if decision == Decision.GRANTED else None
         items.append(
             AgendaItem(
-                session=sessions[index % len(sessions)], request=by_structure[structure.pk],
-                position=index, decision=decision, posts=posts, posts_delta=posts_delta,
-                subsidy_delta_cents=cents, decided_at=now, applied_at=now,
+                session=sessions[index % len(sessions)],
+                request=by_structure[structure.pk],
+                position=index,
+                decision=decision,
+                posts=posts,
+                posts_delta=posts_delta,
+                subsidy_delta_cents=cents,
+                decided_at=now,
+                applied_at=now,
             )
-        )  # fmt: skip
+        )
     AgendaItem.objects.bulk_create(items, batch_size=1000)
     # The posts those decisions granted, as closing the sessions would have created them.
     Post.objects.bulk_create(
         (
-            Post(structure_id=item.request.structure_id, granted_by=item,
-                 granted_on=item.session.date,
-                 amount_cents=item.subsidy_delta_cents // item.posts_delta)
+            Post(
+                structure_id=item.request.structure_id,
+                granted_by=item,
+                granted_on=item.session.date,
+                amount_cents=item.subsidy_delta_cents // item.posts_delta,
+            )
             for item in items
             if item.posts_delta > 0
             for _ in range(item.posts_delta)
         ),
         batch_size=2000,
-    )  # fmt: skip
+    )
     posts_services.recount_many(granted)
 
 
@@ -531,19 +603,25 @@ def seed_synthetic_candidates(rng: random.Random, scale: float):
     Candidate.objects.bulk_create(
         (
             Candidate(
-                first_name=rng.choice(FIRST_NAMES), last_name=rng.choice(LAST_NAMES),
-                email=f"synthetique-{i:05d}@{DEMO_DOMAIN}", commune_id=insee,
-                max_distance_km=rng.choice(distances), available=rng.random() < 0.8,
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                email=f"synthetique-{i:05d}@{DEMO_DOMAIN}",
+                commune_id=insee,
+                max_distance_km=rng.choice(distances),
+                available=rng.random() < 0.8,
                 available_from=date(2021, 1, 1) + timedelta(days=rng.randint(0, 500)),
                 situation=rng.choice(["job_seeker", "job_seeker", "employed", "in_training"]),
-                has_diploma=rng.random() < 0.2, has_experience=rng.random() < 0.3,
-                pix_level=rng.choice([None, 1, 2, 3]), motivation="Candidature synthétique.",
-                consent_at=now, email_confirmed_at=now,
+                has_diploma=rng.random() < 0.2,
+                has_experience=rng.random() < 0.3,
+                pix_level=rng.choice([None, 1, 2, 3]),
+                motivation="Candidature synthétique.",
+                consent_at=now,
+                email_confirmed_at=now,
             )
             for i, insee in enumerate(picked)
         ),
         batch_size=2000,
-    )  # fmt: skip
+    )
 
 
 SCALE_STEPS = [seed_synthetic_committee, seed_synthetic_candidates]

@@ -147,9 +147,11 @@ def seed_faq_and_resources(story: dict):
         if Resource.objects.filter(title=item["title"]).exists():
             continue
         resource = Resource(
-            title=item["title"], description=item["description"], audience=item["audience"],
+            title=item["title"],
+            description=item["description"],
+            audience=item["audience"],
             url=item.get("url", ""),
-        )  # fmt: skip
+        )
         if "file" in item:
             name, content = item["file"]
             resource.file.save(name, ContentFile(content.encode()), save=False)

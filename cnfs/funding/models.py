@@ -106,10 +106,12 @@ class FundingAgreement(models.Model):
 
 FUNDING_WORKFLOW = Workflow(
     Transition(
-        "end_early", {PostFundingStatus.RUNNING}, PostFundingStatus.ENDED_EARLY,
+        "end_early",
+        {PostFundingStatus.RUNNING},
+        PostFundingStatus.ENDED_EARLY,
         "Fin anticipée (reliquat calculé)",
     ),
-)  # fmt: skip
+)
 
 
 class PostFundingQuerySet(models.QuerySet):

@@ -90,19 +90,25 @@ def start_post_funding(contract, *, by=None) -> PostFunding:
     if amount <= 0:
         return None
     funding = PostFunding.objects.create(
-        agreement=agreement, post=contract.post, contract=contract,
-        start_date=contract.start_date, amount_cents=amount, carried_from=carried_from,
-    )  # fmt: skip
+        agreement=agreement,
+        post=contract.post,
+        contract=contract,
+        start_date=contract.start_date,
+        amount_cents=amount,
+        carried_from=carried_from,
+    )
     Instalment.objects.bulk_create(
         Instalment(post=funding, due_date=due, amount_cents=cents)
         for due, cents in schedule(amount, contract.start_date)
     )
     audit.record(
-        "funding.post_start", by=by, obj=structure,
+        "funding.post_start",
+        by=by,
+        obj=structure,
         summary=f"Financement du poste n° {contract.post_id} à partir du "
         f"{contract.start_date:%d/%m/%Y} : {euros(amount)}"
         + (f" (reliquat reporté du financement n° {carried_from.pk})" if carried_from else ""),
-    )  # fmt: skip
+    )
     return funding
 
 
@@ -145,17 +151,25 @@ def _end_post_funding(post: PostFunding, *, end_date: date, carry: bool, by) -> 
     spent = (post.amount_cents * used_days * 2 + total_days) // (2 * total_days)
     outcome = UnspentOutcome.CARRIED if carry else UnspentOutcome.TO_RECOVER
     FUNDING_WORKFLOW.apply(
-        post, "end_early", by=by, reason=UnspentOutcome(outcome).label,
-        extra={"unspent_cents": post.amount_cents - spent, "ended_on": end_date,
-               "unspent_outcome": outcome},
-    )  # fmt: skip
+        post,
+        "end_early",
+        by=by,
+        reason=UnspentOutcome(outcome).label,
+        extra={
+            "unspent_cents": post.amount_cents - spent,
+            "ended_on": end_date,
+            "unspent_outcome": outcome,
+        },
+    )
     # Instalments not yet due are not paid for a post that ended.
     post.instalments.filter(due_date__gt=end_date, payments__isnull=True).update(cancelled=True)
     audit.record(
-        "funding.post_end", by=by, obj=post.agreement.structure,
+        "funding.post_end",
+        by=by,
+        obj=post.agreement.structure,
         summary=f"Fin anticipée au {end_date:%d/%m/%Y} : reliquat {euros(post.unspent_cents)} "
         f"({post.get_unspent_outcome_display().lower()})",
-    )  # fmt: skip
+    )
     return post
 
 
@@ -187,13 +201,18 @@ def record_payment(instalment: Instalment, *, paid_on: date, amount, reference: 
             }
         )
     payment = Payment.objects.create(
-        instalment=instalment, paid_on=paid_on, amount_cents=cents, reference=reference.strip(),
+        instalment=instalment,
+        paid_on=paid_on,
+        amount_cents=cents,
+        reference=reference.strip(),
         recorded_by=by,
-    )  # fmt: skip
+    )
     audit.record(
-        "funding.payment", by=by, obj=instalment.post.agreement.structure,
+        "funding.payment",
+        by=by,
+        obj=instalment.post.agreement.structure,
         summary=f"Versement {payment.reference} : {euros(cents)} le {paid_on:%d/%m/%Y}",
-    )  # fmt: skip
+    )
     signals.payment_recorded.send(sender=Payment, payment=payment)
     return payment
 
@@ -208,11 +227,17 @@ def counter_entry(payment: Payment, *, reason: str, by) -> Payment:
     if not reason.strip():
         raise ValidationError({"reason": "Indiquez le motif de la contre-passation."})
     correction = Payment.objects.create(
-        instalment=payment.instalment, paid_on=date.today(), amount_cents=-payment.amount_cents,
-        reference=f"{payment.reference} (contre-passation)", corrects=payment, recorded_by=by,
-    )  # fmt: skip
+        instalment=payment.instalment,
+        paid_on=date.today(),
+        amount_cents=-payment.amount_cents,
+        reference=f"{payment.reference} (contre-passation)",
+        corrects=payment,
+        recorded_by=by,
+    )
     audit.record(
-        "funding.counter_entry", by=by, obj=payment.instalment.post.agreement.structure,
+        "funding.counter_entry",
+        by=by,
+        obj=payment.instalment.post.agreement.structure,
         summary=f"Contre-passation de {payment.reference} : {reason}",
-    )  # fmt: skip
+    )
     return correction

@@ -114,11 +114,20 @@ def candidate_side(queryset=None) -> CandidateSide:
     queryset = Candidate.objects.matchable() if queryset is None else queryset
     rows = list(
         queryset.order_by("pk").values_list(
-            "pk", "commune__latitude", "commune__longitude", "commune__departement_id",
-            "commune__postal_codes", "available_from", "max_distance_km", "has_diploma",
-            "has_experience", "pix_level", "former_advisor", "zone_version",
+            "pk",
+            "commune__latitude",
+            "commune__longitude",
+            "commune__departement_id",
+            "commune__postal_codes",
+            "available_from",
+            "max_distance_km",
+            "has_diploma",
+            "has_experience",
+            "pix_level",
+            "former_advisor",
+            "zone_version",
         )
-    )  # fmt: skip
+    )
     today = timezone.localdate()
     columns = list(zip(*rows, strict=True)) if rows else [[]] * 12
     return CandidateSide(
@@ -148,10 +157,14 @@ def structure_side(queryset=None) -> Side:
     queryset = open_structures() if queryset is None else queryset
     rows = list(
         queryset.order_by("pk").values_list(
-            "pk", "commune__latitude", "commune__longitude", "departement_id",
-            "commune__postal_codes", "desired_start_date",
+            "pk",
+            "commune__latitude",
+            "commune__longitude",
+            "departement_id",
+            "commune__postal_codes",
+            "desired_start_date",
         )
-    )  # fmt: skip
+    )
     today = timezone.localdate()
     columns = list(zip(*rows, strict=True)) if rows else [[]] * 6
     return Side(
@@ -175,8 +188,9 @@ class Pairs:
         return cls(empty, empty, np.empty(0), np.empty(0))
 
     def take(self, index: np.ndarray) -> "Pairs":
-        return Pairs(self.candidate[index], self.structure[index], self.km[index],
-                     self.score[index])  # fmt: skip
+        return Pairs(
+            self.candidate[index], self.structure[index], self.km[index], self.score[index]
+        )
 
 
 def allowed_pairs(candidates: CandidateSide, structures: Side, today: date | None = None) -> Pairs:
@@ -246,9 +260,8 @@ def bonuses(c: CandidateSide, today64) -> np.ndarray:
     """The part of each candidate's score that does not depend on the structure: what
     makes an advisor operational sooner."""
     return (
-        25 * c.trained + 20 * c.diploma + 15 * c.experience + 5 * c.pix
-        + 10 * (c.dates <= today64)
-    ).astype(float)  # fmt: skip
+        25 * c.trained + 20 * c.diploma + 15 * c.experience + 5 * c.pix + 10 * (c.dates <= today64)
+    ).astype(float)
 
 
 def scores(c: CandidateSide, ci: np.ndarray, m: np.ndarray, today64, bonus=None) -> np.ndarray:
@@ -404,14 +417,19 @@ def best_pairs(
     anywhere = candidates.max_km >= ANYWHERE_KM
     reach = np.where(anywhere, float(SCORED_KM), candidates.max_km)
     search = _Search(
-        candidates=candidates, bonus=bonus, c_world=c_world,
-        reach=reach, max_m=max_metres(reach),
+        candidates=candidates,
+        bonus=bonus,
+        c_world=c_world,
+        reach=reach,
+        max_m=max_metres(reach),
         radius_m=max_metres(candidates.max_km),
-        later=candidates.dates > today64, xyz=structures.xyz[first], world=s_world[first],
+        later=candidates.dates > today64,
+        xyz=structures.xyz[first],
+        world=s_world[first],
         deadline=deadline[first],
         standing=_Standing(len(first), limit, CLOSENESS_POINTS + bonus.max()),
         taken=np.unique(np.asarray(taken_c) * len(first) + site_of[taken_s]),
-    )  # fmt: skip
+    )
     far = _ranked_anywhere(search, np.nonzero(anywhere)[0], limit)
     near = [
         _near_pairs(search, np.nonzero(c_world == world)[0], np.nonzero(search.world == world)[0])
@@ -445,9 +463,10 @@ def _ranked_anywhere(search: _Search, pool: np.ndarray, limit: int) -> list:
     extra = len(search.taken)
     taken_sites = np.unique(search.taken % len(search.xyz))
     keys, inverse = np.unique(
-        np.column_stack((search.world, search.deadline.astype(np.int64))), axis=0,
+        np.column_stack((search.world, search.deadline.astype(np.int64))),
+        axis=0,
         return_inverse=True,
-    )  # fmt: skip
+    )
     inverse = inverse.ravel()
     for g, (world, day) in enumerate(keys.tolist()):
         eligible = pool[
@@ -496,11 +515,15 @@ def _near_pairs(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
         band = np.searchsorted(WORTH_EDGES, worth)
         band[worth < 0] = -1
         bands = [
-            (WORTH_EDGES[b - 1] if b else 0.0, WORTH_EDGES[b], members,
-             cKDTree(search.xyz[members]))
+            (
+                WORTH_EDGES[b - 1] if b else 0.0,
+                WORTH_EDGES[b],
+                members,
+                cKDTree(search.xyz[members]),
+            )
             for b in np.unique(band[band >= 0]).tolist()
             for members in [s_in[band == b]]
-        ]  # fmt: skip
+        ]
         if not bands:
             continue
         cut = np.zeros(len(search.xyz))
@@ -709,17 +732,23 @@ def acted_on(candidates: CandidateSide, structures: Side) -> tuple[np.ndarray, n
         Proposal.objects.filter(structure_id__in=structures.ids.tolist())
         .filter(~Q(status=ProposalStatus.PROPOSED) | ~Q(origin=Origin.ENGINE))
         .exclude(status=ProposalStatus.RECRUITED)
-        .values_list("candidate_id", "structure_id", "status", "origin",
-                     "declined_zone_version", "candidate__zone_version")
+        .values_list(
+            "candidate_id",
+            "structure_id",
+            "status",
+            "origin",
+            "declined_zone_version",
+            "candidate__zone_version",
+        )
         .order_by()
-    )  # fmt: skip
+    )
     candidate_at = {pk: i for i, pk in enumerate(candidates.ids.tolist())} if rows else {}
     structure_at = {pk: i for i, pk in enumerate(structures.ids.tolist())}
     pairs = [
         (candidate_at[candidate], structure_at[structure])
         for candidate, structure, status, origin, declined_zone, zone in rows
         if candidate in candidate_at and _is_taken(status, origin, declined_zone, zone)
-    ]  # fmt: skip
+    ]
     if not pairs:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     ci, si = zip(*pairs, strict=True)
@@ -742,30 +771,48 @@ def sync(
     today64 = np.datetime64(timezone.localdate(), "D")
     if pairs is None:
         pairs = best_pairs(
-            candidates, structures, settings.MATCHING_PROPOSALS_PER_STRUCTURE,
+            candidates,
+            structures,
+            settings.MATCHING_PROPOSALS_PER_STRUCTURE,
             taken=acted_on(candidates, structures),
-        )  # fmt: skip
+        )
     wanted = {}
     for k in range(len(pairs.km)):
         ci, si, km = pairs.candidate[k], pairs.structure[k], float(pairs.km[k])
         wanted[(int(candidates.ids[ci]), int(structures.ids[si]))] = (
-            km, float(pairs.score[k]), ci, int(candidates.zone_version[ci])
-        )  # fmt: skip
+            km,
+            float(pairs.score[k]),
+            ci,
+            int(candidates.zone_version[ci]),
+        )
     existing = {
         (p.candidate_id, p.structure_id): p
-        for p in Proposal.objects.filter(**scope).order_by().only(
-            "pk", "candidate_id", "structure_id", "status", "origin", "declined_zone_version",
-            "score", "distance_km",
+        for p in Proposal.objects.filter(**scope)
+        .order_by()
+        .only(
+            "pk",
+            "candidate_id",
+            "structure_id",
+            "status",
+            "origin",
+            "declined_zone_version",
+            "score",
+            "distance_km",
         )
-    }  # fmt: skip
+    }
     to_create, to_update, reproposed = [], [], []
     for key, (km, score, ci, zone_version) in wanted.items():
         proposal = existing.get(key)
         if proposal is None:
             to_create.append(
-                Proposal(candidate_id=key[0], structure_id=key[1], distance_km=km, score=score,
-                         reasons=reasons_for(candidates, ci, km, today64))
-            )  # fmt: skip
+                Proposal(
+                    candidate_id=key[0],
+                    structure_id=key[1],
+                    distance_km=km,
+                    score=score,
+                    reasons=reasons_for(candidates, ci, km, today64),
+                )
+            )
         elif proposal.status == ProposalStatus.PROPOSED and (
             proposal.score != score or proposal.distance_km != km
         ):
@@ -786,15 +833,17 @@ def sync(
             proposal.declined_zone_version = None
             reproposed.append(proposal)
     stale = [
-        p.pk for key, p in existing.items()
+        p.pk
+        for key, p in existing.items()
         if key not in wanted and p.status == ProposalStatus.PROPOSED and p.origin == Origin.ENGINE
-    ]  # fmt: skip
+    ]
     Proposal.objects.bulk_create(to_create, batch_size=2000)
     Proposal.objects.bulk_update(to_update, ["score", "distance_km", "reasons"], batch_size=2000)
     Proposal.objects.bulk_update(
-        reproposed, ["status", "score", "distance_km", "reasons", "declined_zone_version"],
+        reproposed,
+        ["status", "score", "distance_km", "reasons", "declined_zone_version"],
         batch_size=2000,
-    )  # fmt: skip
+    )
     _log_engine_transitions(reproposed, "repropose", "declined", "proposed")
     for start in range(0, len(stale), 2000):
         Proposal.objects.filter(pk__in=stale[start : start + 2000]).delete()
@@ -809,12 +858,15 @@ def _log_engine_transitions(proposals, name, from_state, to_state):
     content_type = ContentType.objects.get_for_model(Proposal)
     TransitionLog.objects.bulk_create(
         TransitionLog(
-            content_type=content_type, object_id=str(p.pk), transition=name,
-            from_state=from_state, to_state=to_state,
+            content_type=content_type,
+            object_id=str(p.pk),
+            transition=name,
+            from_state=from_state,
+            to_state=to_state,
             reason="Zone ou disponibilité du candidat modifiée",
         )
         for p in proposals
-    )  # fmt: skip
+    )
 
 
 def named_candidates(structure) -> list[int]:
@@ -841,14 +893,16 @@ def _last_of_lists(structure_pks: list[int], candidate_pk: int) -> dict:
     length = lists.order_by().values("structure_id").annotate(n=Count("*")).values("n")
     last = lists.order_by("score", "-candidate_id")
     rows = (
-        Structure.objects.filter(pk__in=structure_pks).order_by()
+        Structure.objects.filter(pk__in=structure_pks)
+        .order_by()
         .annotate(
-            length=Subquery(length), last_pk=Subquery(last.values("pk")[:1]),
+            length=Subquery(length),
+            last_pk=Subquery(last.values("pk")[:1]),
             last_score=Subquery(last.values("score")[:1]),
             last_candidate=Subquery(last.values("candidate_id")[:1]),
         )
         .values_list("pk", "length", "last_pk", "last_score", "last_candidate")
-    )  # fmt: skip
+    )
     return {sid: (length, (pk, score, cid)) for sid, length, pk, score, cid in rows if length}
 
 
@@ -877,7 +931,7 @@ def refresh_candidate(candidate_pk: int) -> SyncReport:
         )
         .order_by()
         .values_list("structure_id", "status", "origin", "declined_zone_version", "score")
-    }  # fmt: skip
+    }
     zone = int(candidates.zone_version[0]) if len(candidates) else 0
     sids = structures.ids[pairs.structure].tolist()
     scores_ = pairs.score.tolist()
@@ -902,15 +956,18 @@ def refresh_candidate(candidate_pk: int) -> SyncReport:
             if length == limit:
                 pushed_out.append(pk)
     refill = [
-        sid for sid, (status, origin, _, _) in stored.items()
+        sid
+        for sid, (status, origin, _, _) in stored.items()
         if status == ProposalStatus.PROPOSED and origin == Origin.ENGINE
-    ]  # fmt: skip
+    ]
     kept_sids = {sids[k] for k in keep}
     refill = [sid for sid in refill if sid not in kept_sids]
     report = sync(
-        candidates, structures, scope={"candidate_id": candidate_pk},
+        candidates,
+        structures,
+        scope={"candidate_id": candidate_pk},
         pairs=pairs.take(np.array(sorted(keep), dtype=np.int64)),
-    )  # fmt: skip
+    )
     if pushed_out:
         report.removed += Proposal.objects.filter(pk__in=pushed_out).delete()[0]
     if refill:
@@ -985,13 +1042,16 @@ def refresh_structure(structure_pk: int) -> SyncReport:
     if structure.identified_candidate and open_structures().filter(pk=structure_pk).exists():
         for candidate_pk in named_candidates(structure):
             Proposal.objects.update_or_create(
-                candidate_id=candidate_pk, structure=structure,
+                candidate_id=candidate_pk,
+                structure=structure,
                 defaults={"origin": Origin.NAMED},
                 create_defaults={
-                    "origin": Origin.NAMED, "distance_km": 0, "score": 1000,
+                    "origin": Origin.NAMED,
+                    "distance_km": 0,
+                    "score": 1000,
                     "reasons": ["Candidat nommé par la structure lors de sa candidature"],
                 },
-            )  # fmt: skip
+            )
     return report
 
 
@@ -1003,9 +1063,11 @@ def recompute_all(*, chunk: int = 300) -> SyncReport:
 
     candidates, structures = candidate_side(), structure_side()
     pairs = best_pairs(
-        candidates, structures, settings.MATCHING_PROPOSALS_PER_STRUCTURE,
+        candidates,
+        structures,
+        settings.MATCHING_PROPOSALS_PER_STRUCTURE,
         taken=acted_on(candidates, structures),
-    )  # fmt: skip
+    )
     order = np.argsort(pairs.structure, kind="stable")
     by_structure = pairs.structure[order]
     report = SyncReport()
@@ -1013,11 +1075,12 @@ def recompute_all(*, chunk: int = 300) -> SyncReport:
         part = order[slice(*np.searchsorted(by_structure, [start, start + chunk]))]
         report.add(
             sync(
-                candidates, structures,
+                candidates,
+                structures,
                 scope={"structure_id__in": structures.ids[start : start + chunk].tolist()},
                 pairs=pairs.take(part),
             )
-        )  # fmt: skip
+        )
     # Structures with no open post left keep only the proposals they acted on.
     removed, _ = (
         Proposal.objects.filter(status=ProposalStatus.PROPOSED, origin=Origin.ENGINE)

@@ -36,15 +36,18 @@ PROPOSAL_WORKFLOW = ProposalWorkflow(
     Transition(
         "withdraw", {P.PROPOSED, P.SHORTLISTED, P.RECRUITMENT_REQUESTED}, P.WITHDRAWN, "Retirer"
     ),
-)  # fmt: skip
+)
 
 
 class ProposalQuerySet(models.QuerySet):
     def visible_to(self, user):
         return scope_filter(
-            self, user, departement="structure__departement_id",
-            region="structure__departement__region_id", pk="structure_id",
-        )  # fmt: skip
+            self,
+            user,
+            departement="structure__departement_id",
+            region="structure__departement__region_id",
+            pk="structure_id",
+        )
 
 
 class Proposal(models.Model):
@@ -73,9 +76,12 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
 
     objects = ProposalQuerySet.as_manager()
     workflow = PROPOSAL_WORKFLOW
@@ -90,10 +96,11 @@ class Proposal(models.Model):
             # The engine's lists in their order, last first: a list's length and its last
             # profile without sorting it (a candidate's update).
             models.Index(
-                fields=["structure", "score", "-candidate"], name="engine_list_rank",
+                fields=["structure", "score", "-candidate"],
+                name="engine_list_rank",
                 condition=models.Q(status=P.PROPOSED, origin=Origin.ENGINE),
             ),
-        ]  # fmt: skip
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["candidate", "structure"], name="one_proposal_per_pair"

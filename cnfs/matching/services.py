@@ -35,9 +35,12 @@ def decline(proposal: Proposal, *, reason: str, comment: str = "", by) -> Propos
         raise ValidationError({"reason": "Choisissez un motif de refus."})
     label = DeclineReason(reason).label + (f" — {comment}" if comment else "")
     PROPOSAL_WORKFLOW.apply(
-        proposal, "decline", by=by, reason=label,
+        proposal,
+        "decline",
+        by=by,
+        reason=label,
         extra={"decline_reason": reason, "declined_zone_version": proposal.candidate.zone_version},
-    )  # fmt: skip
+    )
     # The next profile takes its place in the structure's list (the workflow's listener).
     return proposal
 
@@ -78,10 +81,14 @@ def shortlist_manually(structure, candidate: Candidate, *, by) -> Proposal:
     try:
         with transaction.atomic():
             proposal = Proposal.objects.create(
-                candidate=candidate, structure=structure, origin=Origin.MANUAL,
-                status=ProposalStatus.PROPOSED, distance_km=km, score=0,
+                candidate=candidate,
+                structure=structure,
+                origin=Origin.MANUAL,
+                status=ProposalStatus.PROPOSED,
+                distance_km=km,
+                score=0,
                 reasons=[distance_reason(km), "Trouvé par la structure (recherche)"],
-            )  # fmt: skip
+            )
     except IntegrityError:
         raise ValidationError("Ce candidat est déjà proposé à votre structure.") from None
     return shortlist(proposal, by=by)

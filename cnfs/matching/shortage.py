@@ -145,10 +145,13 @@ def national_shortage() -> ShortageReport:
     if not result:
         return ShortageReport([], 0, 0, 0, pending=True)
     return ShortageReport(
-        rows=[Shortage(**row) for row in result["rows"]], open_posts=result["open_posts"],
-        within_reach=result["within_reach"], fillable=result["fillable"],
-        computed_at=computed_at, pending=dirty_since is not None,
-    )  # fmt: skip
+        rows=[Shortage(**row) for row in result["rows"]],
+        open_posts=result["open_posts"],
+        within_reach=result["within_reach"],
+        fillable=result["fillable"],
+        computed_at=computed_at,
+        pending=dirty_since is not None,
+    )
 
 
 def mark_stale() -> bool:
@@ -191,6 +194,8 @@ def refresh(*, force: bool = False) -> bool:
 
 def as_json(report: ShortageReport) -> dict:
     return {
-        "rows": [asdict(row) for row in report.rows], "open_posts": report.open_posts,
-        "within_reach": report.within_reach, "fillable": report.fillable,
-    }  # fmt: skip
+        "rows": [asdict(row) for row in report.rows],
+        "open_posts": report.open_posts,
+        "within_reach": report.within_reach,
+        "fillable": report.fillable,
+    }

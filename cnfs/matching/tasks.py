@@ -9,6 +9,7 @@ from cnfs.matching import engine, shortage
 # Moves that free a place in a structure's list, fill one, or take or give back a post.
 # ("recruit" changes no list: the candidate's other proposals are withdrawn one by one;
 # "end" comes with its own refreshes.)
+# fmt: skip below: a data table laid out by hand for reading.
 REFILLING_MOVES = {
     "shortlist", "decline", "repropose", "request_recruitment", "back_to_shortlist", "withdraw",
     "recruit",

@@ -37,29 +37,41 @@ def _structure_link(structure) -> str:
 
 def on_application_confirmed(sender, *, structure, **kwargs):
     notify(
-        structure_managers(structure), Kind.APPLICATION_RECEIVED, T.format("application_received"),
-        {"structure": structure,
-         "account_active": any(getattr(u, "is_active", False) for u in
-                               structure_managers(structure))},
-        link=SPACE, about=f"structure:{structure.pk}",
-    )  # fmt: skip
+        structure_managers(structure),
+        Kind.APPLICATION_RECEIVED,
+        T.format("application_received"),
+        {
+            "structure": structure,
+            "account_active": any(
+                getattr(u, "is_active", False) for u in structure_managers(structure)
+            ),
+        },
+        link=SPACE,
+        about=f"structure:{structure.pk}",
+    )
 
 
 def on_opinion_requested(sender, *, post_request, **kwargs):
     structure = post_request.structure
     notify(
-        prefecture_of(structure), Kind.OPINION_REQUESTED, T.format("opinion_requested"),
-        {"request": post_request, "structure": structure}, link=_structure_link(structure),
+        prefecture_of(structure),
+        Kind.OPINION_REQUESTED,
+        T.format("opinion_requested"),
+        {"request": post_request, "structure": structure},
+        link=_structure_link(structure),
         about=f"request:{post_request.pk}",
-    )  # fmt: skip
+    )
 
 
 def on_opinion_given(sender, *, post_request, **kwargs):
     structure = post_request.structure
     notify(
-        national_team(), Kind.OPINION_GIVEN, T.format("opinion_given"),
-        {"request": post_request, "structure": structure}, link=_structure_link(structure),
-    )  # fmt: skip
+        national_team(),
+        Kind.OPINION_GIVEN,
+        T.format("opinion_given"),
+        {"request": post_request, "structure": structure},
+        link=_structure_link(structure),
+    )
 
 
 def on_session_closed(sender, *, session, **kwargs):
@@ -80,10 +92,13 @@ def notify_session(session_pk: int):
         structure = item.request.structure
         by_departement.setdefault(structure.departement_id, []).append(item)
         notify(
-            structure_managers(structure), Kind.COMMITTEE_DECISION, T.format("committee_decision"),
-            {"item": item, "session": session, "structure": structure}, link=SPACE,
+            structure_managers(structure),
+            Kind.COMMITTEE_DECISION,
+            T.format("committee_decision"),
+            {"item": item, "session": session, "structure": structure},
+            link=SPACE,
             about=f"agenda_item:{item.pk}",
-        )  # fmt: skip
+        )
     region_of = dict(Departement.objects.values_list("code", "region_id"))
     prefects: dict = {}
     for code, group in by_departement.items():
@@ -92,16 +107,23 @@ def notify_session(session_pk: int):
             prefects.setdefault(user, []).extend(group)
     for user, mine in prefects.items():
         notify(
-            [user], Kind.COMMITTEE_DECISION, T.format("committee_prefecture_summary"),
-            {"items": mine, "session": session}, link=SPACE, about=f"session:{session.pk}",
-        )  # fmt: skip
+            [user],
+            Kind.COMMITTEE_DECISION,
+            T.format("committee_prefecture_summary"),
+            {"items": mine, "session": session},
+            link=SPACE,
+            about=f"session:{session.pk}",
+        )
 
 
 def on_recruitment_requested(sender, *, contract, **kwargs):
     notify(
-        national_team(), Kind.RECRUITMENT_REQUESTED, T.format("recruitment_requested"),
-        {"contract": contract}, link=reverse("contracts:to_validate"),
-    )  # fmt: skip
+        national_team(),
+        Kind.RECRUITMENT_REQUESTED,
+        T.format("recruitment_requested"),
+        {"contract": contract},
+        link=reverse("contracts:to_validate"),
+    )
 
 
 def on_recruitment_validated(sender, *, contract, **kwargs):
@@ -115,74 +137,101 @@ def on_recruitment_validated(sender, *, contract, **kwargs):
         attach_account(candidate, user)
     about = f"contract:{contract.pk}"
     notify(
-        person(contract.candidate), Kind.RECRUITMENT_VALIDATED,
-        T.format("recruitment_validated_advisor"), {"contract": contract}, link=SPACE,
+        person(contract.candidate),
+        Kind.RECRUITMENT_VALIDATED,
+        T.format("recruitment_validated_advisor"),
+        {"contract": contract},
+        link=SPACE,
         about=about,
-    )  # fmt: skip
+    )
     notify(
-        structure_managers(contract.structure), Kind.RECRUITMENT_VALIDATED,
-        T.format("recruitment_validated_structure"), {"contract": contract},
-        link=_structure_link(contract.structure), about=about,
-    )  # fmt: skip
+        structure_managers(contract.structure),
+        Kind.RECRUITMENT_VALIDATED,
+        T.format("recruitment_validated_structure"),
+        {"contract": contract},
+        link=_structure_link(contract.structure),
+        about=about,
+    )
 
 
 def on_recruitment_rejected(sender, *, contract, reason, **kwargs):
     notify(
-        structure_managers(contract.structure), Kind.RECRUITMENT_REJECTED,
-        T.format("recruitment_rejected"), {"contract": contract, "reason": reason},
+        structure_managers(contract.structure),
+        Kind.RECRUITMENT_REJECTED,
+        T.format("recruitment_rejected"),
+        {"contract": contract, "reason": reason},
         link=_structure_link(contract.structure),
-    )  # fmt: skip
+    )
 
 
 def on_contract_end_requested(sender, *, contract, **kwargs):
     notify(
-        national_team(), Kind.CONTRACT_END_REQUESTED, T.format("contract_end_requested"),
-        {"contract": contract}, link=reverse("contracts:end_requests"),
-    )  # fmt: skip
+        national_team(),
+        Kind.CONTRACT_END_REQUESTED,
+        T.format("contract_end_requested"),
+        {"contract": contract},
+        link=reverse("contracts:end_requests"),
+    )
 
 
 def on_contract_end_validated(sender, *, contract, **kwargs):
     recipients = person(contract.candidate) + structure_managers(contract.structure)
     notify(
-        recipients, Kind.CONTRACT_END_VALIDATED, T.format("contract_end_validated"),
-        {"contract": contract}, link=SPACE, about=f"contract:{contract.pk}",
-    )  # fmt: skip
+        recipients,
+        Kind.CONTRACT_END_VALIDATED,
+        T.format("contract_end_validated"),
+        {"contract": contract},
+        link=SPACE,
+        about=f"contract:{contract.pk}",
+    )
 
 
 def on_contract_left(sender, *, contract, **kwargs):
     recipients = person(contract.candidate) + structure_managers(contract.structure)
     notify(
-        recipients, Kind.CONTRACT_ENDED, T.format("contract_ended"), {"contract": contract},
-        link=SPACE, about=f"contract:{contract.pk}",
-    )  # fmt: skip
+        recipients,
+        Kind.CONTRACT_ENDED,
+        T.format("contract_ended"),
+        {"contract": contract},
+        link=SPACE,
+        about=f"contract:{contract.pk}",
+    )
 
 
 def on_training_scheduled(sender, *, training, **kwargs):
     contract = training.contract
     recipients = person(contract.candidate) + structure_managers(contract.structure)
     notify(
-        recipients, Kind.TRAINING_SCHEDULED, T.format("training_scheduled"),
-        {"training": training, "contract": contract}, link=SPACE,
-    )  # fmt: skip
+        recipients,
+        Kind.TRAINING_SCHEDULED,
+        T.format("training_scheduled"),
+        {"training": training, "contract": contract},
+        link=SPACE,
+    )
 
 
 def on_training_certified(sender, *, training, **kwargs):
     contract = training.contract
     recipients = person(contract.candidate) + structure_managers(contract.structure)
     notify(
-        recipients, Kind.TRAINING_CERTIFIED, T.format("training_certified"),
-        {"training": training, "contract": contract}, link=SPACE,
+        recipients,
+        Kind.TRAINING_CERTIFIED,
+        T.format("training_certified"),
+        {"training": training, "contract": contract},
+        link=SPACE,
         about=f"training:{training.pk}",
-    )  # fmt: skip
+    )
 
 
 def on_payment_recorded(sender, *, payment, **kwargs):
     structure = payment.instalment.post.agreement.structure
     notify(
-        structure_managers(structure), Kind.PAYMENT_MADE, T.format("payment_made"),
+        structure_managers(structure),
+        Kind.PAYMENT_MADE,
+        T.format("payment_made"),
         {"payment": payment, "structure": structure, "amount": euros(payment.amount_cents)},
         link=SPACE,
-    )  # fmt: skip
+    )
 
 
 def connect():

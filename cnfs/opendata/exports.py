@@ -33,6 +33,7 @@ NO_SIRET = "00000000000000"
 SEPARATOR = "|"
 
 # The 32 columns of the standard, in their order.
+# fmt: skip below: a data table laid out by hand for reading.
 LIEUX_FIELDS = [
     "id", "pivot", "nom", "commune", "code_postal", "code_insee", "adresse",
     "complement_adresse", "latitude", "longitude", "typologie", "telephone", "courriels",
@@ -451,10 +452,16 @@ def structure_rows() -> list[list]:
         row = rows.get(s.siret)
         if row is None:
             rows[s.siret] = [
-                s.siret, s.name, s.get_legal_type_display(), s.commune_id, s.commune.name,
-                s.departement_id, s.granted_posts, advisors.get(s.pk, 0),
+                s.siret,
+                s.name,
+                s.get_legal_type_display(),
+                s.commune_id,
+                s.commune.name,
+                s.departement_id,
+                s.granted_posts,
+                advisors.get(s.pk, 0),
                 s.committed_subsidy_cents,
-            ]  # fmt: skip
+            ]
         else:
             row[6] += s.granted_posts
             row[7] += advisors.get(s.pk, 0)

@@ -15,10 +15,12 @@ class ApiKeyForm(forms.ModelForm):
         label="Droits", choices=Scope.choices, widget=forms.CheckboxSelectMultiple
     )
     departements = forms.ModelMultipleChoiceField(
-        Departement.objects.order_by("code"), label="Départements autorisés", required=False,
+        Departement.objects.order_by("code"),
+        label="Départements autorisés",
+        required=False,
         help_text="Limite le droit « structures:read » à ces départements (et aux régions "
         "ci-dessous). Vide partout : tout le territoire.",
-    )  # fmt: skip
+    )
     regions = forms.ModelMultipleChoiceField(
         Region.objects.order_by("name"), label="Régions autorisées", required=False
     )
@@ -38,15 +40,31 @@ class ApiKeyForm(forms.ModelForm):
 class ApiKeyAdmin(admin.ModelAdmin):
     form = ApiKeyForm
     list_display = [
-        "name", "organisation", "prefix", "scope_label", "territory_label", "created_at",
-        "last_used_at", "requests", "revoked_at",
-    ]  # fmt: skip
+        "name",
+        "organisation",
+        "prefix",
+        "scope_label",
+        "territory_label",
+        "created_at",
+        "last_used_at",
+        "requests",
+        "revoked_at",
+    ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "organisation", "contact_email", "prefix"]
     readonly_fields = [
-        "name", "organisation", "contact_email", "prefix", "scope_label", "territory_label",
-        "created_by", "created_at", "revoked_at", "last_used_at", "requests",
-    ]  # fmt: skip
+        "name",
+        "organisation",
+        "contact_email",
+        "prefix",
+        "scope_label",
+        "territory_label",
+        "created_by",
+        "created_at",
+        "revoked_at",
+        "last_used_at",
+        "requests",
+    ]
     list_select_related = ["created_by"]
     actions = ["revoke"]
 

@@ -54,9 +54,10 @@ def _departement(code: str) -> Departement:
 
 class PlaceFilters(Schema):
     bbox: str | None = Field(
-        None, description="Cadre « lonMin,latMin,lonMax,latMax » (WGS 84)",
+        None,
+        description="Cadre « lonMin,latMin,lonMax,latMax » (WGS 84)",
         examples=["5.2,46.2,6.2,47.3"],
-    )  # fmt: skip
+    )
     departement: str | None = Field(
         None, pattern=TERRITORY_CODE, description="Code du département (ex. 39, 2A, 971)"
     )

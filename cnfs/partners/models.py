@@ -15,20 +15,28 @@ class ApiKey(models.Model):
     organisation = models.CharField("organisme partenaire", max_length=200)
     contact_email = models.EmailField("e-mail du contact technique")
     prefix = models.CharField(
-        "préfixe", max_length=PREFIX_LENGTH, unique=True, editable=False,
+        "préfixe",
+        max_length=PREFIX_LENGTH,
+        unique=True,
+        editable=False,
         help_text="Les 8 premiers caractères de la clé : ils l’identifient sans la révéler.",
-    )  # fmt: skip
+    )
     hashed_key = models.CharField("empreinte de la clé", max_length=64, editable=False)
     scopes = models.JSONField("droits", default=list)
     departements = models.JSONField(
-        "départements autorisés", default=list, blank=True,
+        "départements autorisés",
+        default=list,
+        blank=True,
         help_text="Codes des départements. Vide, avec les régions vides : tout le territoire.",
-    )  # fmt: skip
+    )
     regions = models.JSONField("régions autorisées", default=list, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="créée par",
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)

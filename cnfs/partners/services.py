@@ -66,11 +66,16 @@ def create_key(key: ApiKey, *, by) -> str:
         key.created_by = by
         key.save()
         audit.record(
-            "partners.key_created", by=by, obj=key,
+            "partners.key_created",
+            by=by,
+            obj=key,
             summary=f"Clé d’API créée pour {key.organisation}",
-            changes={"scopes": key.scopes, "departements": key.departements,
-                     "regions": key.regions},
-        )  # fmt: skip
+            changes={
+                "scopes": key.scopes,
+                "departements": key.departements,
+                "regions": key.regions,
+            },
+        )
     return clear_key
 
 
@@ -85,9 +90,11 @@ def revoke_key(key: ApiKey, *, by) -> bool:
             return False
         key.revoked_at = now
         audit.record(
-            "partners.key_revoked", by=by, obj=key,
+            "partners.key_revoked",
+            by=by,
+            obj=key,
             summary=f"Clé d’API de {key.organisation} révoquée",
-        )  # fmt: skip
+        )
     return True
 
 

@@ -39,9 +39,13 @@ class PlaceQuerySet(models.QuerySet):
             works_at = PlaceAdvisor.objects.filter(advisor=user).values("place_id")
             return self.filter(Q(pk__in=works_at) | Q(structure__in=employer))
         return scope_filter(
-            self, user, departement="commune__departement_id", region="commune__region_id",
-            pk="structure_id", national_only=True,
-        )  # fmt: skip
+            self,
+            user,
+            departement="commune__departement_id",
+            region="commune__region_id",
+            pk="structure_id",
+            national_only=True,
+        )
 
 
 class Place(models.Model):
@@ -59,13 +63,17 @@ class Place(models.Model):
     email = models.EmailField("e-mail", blank=True)
     website = models.URLField("site web", blank=True)
     appointment_url = models.URLField(
-        "lien de prise de rendez-vous", max_length=500, blank=True,
+        "lien de prise de rendez-vous",
+        max_length=500,
+        blank=True,
         help_text="Adresse https d’un service de rendez-vous en ligne (RDV Service Public…).",
-    )  # fmt: skip
+    )
     opening_hours = models.CharField(
-        "horaires (format OpenStreetMap)", max_length=500, blank=True,
+        "horaires (format OpenStreetMap)",
+        max_length=500,
+        blank=True,
         help_text="Par exemple : Mo-Fr 09:00-12:00,14:00-17:00",
-    )  # fmt: skip
+    )
     access = models.CharField("accès", max_length=12, choices=Access.choices)
     itinerant = models.BooleanField("itinérant", default=False)
     services = models.JSONField("services proposés", default=list)
@@ -75,17 +83,22 @@ class Place(models.Model):
     visible_on_map = models.BooleanField("visible sur la carte publique", default=True)
     active = models.BooleanField("actif", default=True)
     structure = models.ForeignKey(
-        "structures.Structure", null=True, blank=True, on_delete=models.SET_NULL,
+        "structures.Structure",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="places",
-    )  # fmt: skip
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
     checked_at = models.DateTimeField(
-        "informations vérifiées le", null=True, blank=True,
+        "informations vérifiées le",
+        null=True,
+        blank=True,
         help_text="Dernière confirmation ou modification par un conseiller ou la structure.",
-    )  # fmt: skip
+    )
     freshness_reminded_at = models.DateTimeField(
         "rappel de vérification envoyé le", null=True, blank=True, editable=False
     )
@@ -124,10 +137,12 @@ class PlaceAdvisor(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["place", "advisor"], name="advisor_once_per_place"),
             models.UniqueConstraint(
-                fields=["advisor"], condition=Q(main=True), name="one_main_place_per_advisor",
+                fields=["advisor"],
+                condition=Q(main=True),
+                name="one_main_place_per_advisor",
                 violation_error_message="Un conseiller a un seul lieu principal.",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self):
         return f"{self.advisor} @ {self.place}"

@@ -40,6 +40,7 @@ class Label(models.TextChoices):
     CAF = "Point d’accès numérique CAF", "Point d’accès numérique CAF"
 
 
+# fmt: skip below: a data table laid out by hand for reading.
 EDITABLE_FIELDS = [
     "name", "address", "commune", "latitude", "longitude", "siret", "phone", "email",
     "website", "appointment_url", "opening_hours", "access", "itinerant", "services",
@@ -359,9 +360,11 @@ def remind_stale_places(first, last, *, apply: bool) -> dict[str, int]:
                 {"place": place, "status": place.freshness_status(last)},
             )
             audit.record(
-                "place.remind", by=None, obj=place,
+                "place.remind",
+                by=None,
+                obj=place,
                 summary=f"Rappel de vérification envoyé pour le lieu n° {place.pk}",
-            )  # fmt: skip
+            )
     return {
         "Lieux à vérifier (6 mois ou plus)": len(due),
         "Lieux rappelés à leurs conseillers et gestionnaires": len(reminded),
@@ -408,9 +411,11 @@ def detach_advisor(place: Place, advisor, *, by):
         )
     if PlaceAdvisor.objects.filter(place=place, advisor=advisor).delete()[0]:
         audit.record(
-            "place.detach", by=by, obj=place,
+            "place.detach",
+            by=by,
+            obj=place,
             summary=f"Utilisateur n° {advisor.pk} ne travaille plus à {place.name}",
-        )  # fmt: skip
+        )
 
 
 @transaction.atomic

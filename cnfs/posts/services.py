@@ -50,19 +50,34 @@ def recount_many(structure_pks) -> None:
     )
 
 
-def grant(structure, *, count: int, amount_cents: int, on: date, item=None, by=None,
-          kind: str = PostKind.ADVISOR) -> list[Post]:  # fmt: skip
+def grant(
+    structure,
+    *,
+    count: int,
+    amount_cents: int,
+    on: date,
+    item=None,
+    by=None,
+    kind: str = PostKind.ADVISOR,
+) -> list[Post]:
     posts = Post.objects.bulk_create(
-        Post(structure=structure, kind=kind, granted_by=item, granted_on=on,
-             amount_cents=amount_cents)
+        Post(
+            structure=structure,
+            kind=kind,
+            granted_by=item,
+            granted_on=on,
+            amount_cents=amount_cents,
+        )
         for _ in range(count)
-    )  # fmt: skip
+    )
     recount(structure.pk)
     audit.record(
-        "post.grant", by=by, obj=structure,
+        "post.grant",
+        by=by,
+        obj=structure,
         summary=f"{count} poste(s) attribué(s) le {on:%d/%m/%Y}",
         changes={"posts": [p.pk for p in posts], "item": getattr(item, "pk", None)},
-    )  # fmt: skip
+    )
     return posts
 
 
@@ -78,9 +93,12 @@ def give_back(structure, *, count: int, on: date, item=None, by=None) -> list[Po
     removed = free[:count]
     for post in removed:
         POST_WORKFLOW.apply(
-            post, "give_back", by=by, reason=str(item.session) if item else "",
+            post,
+            "give_back",
+            by=by,
+            reason=str(item.session) if item else "",
             extra={"ended_on": on, "ended_by": item},
-        )  # fmt: skip
+        )
     recount(structure.pk)
     return removed
 
@@ -89,9 +107,13 @@ def apply_decision(sender, *, item, structure, on: date, by=None, **kwargs):
     """Listener of ``committee.signals.decision_applied``: the decision's posts."""
     if item.posts_delta > 0:
         grant(
-            structure, count=item.posts_delta,
-            amount_cents=item.subsidy_delta_cents // item.posts_delta, on=on, item=item, by=by,
+            structure,
+            count=item.posts_delta,
+            amount_cents=item.subsidy_delta_cents // item.posts_delta,
+            on=on,
+            item=item,
+            by=by,
             kind=item.post_kind,
-        )  # fmt: skip
+        )
     elif item.posts_delta < 0:
         give_back(structure, count=-item.posts_delta, on=on, item=item, by=by)

@@ -231,9 +231,14 @@ def territory_counts(places, filters: MapFilters, *, at=None) -> dict:
     for group in groups:
         region = regions.setdefault(
             group["region_code"],
-            {"code": group["region_code"], "name": group["region_name"], "count": 0,
-             "lat": 0.0, "lon": 0.0},
-        )  # fmt: skip
+            {
+                "code": group["region_code"],
+                "name": group["region_name"],
+                "count": 0,
+                "lat": 0.0,
+                "lon": 0.0,
+            },
+        )
         region["count"] += group["count"]
         region["lat"] += group["lat"] * group["count"]
         region["lon"] += group["lon"] * group["count"]
@@ -257,9 +262,16 @@ def _count_open(places, at: datetime) -> list[dict]:
             continue
         group = groups.setdefault(
             code,
-            {"code": code, "name": name, "region_code": region_code,
-             "region_name": region_name, "count": 0, "lat": 0.0, "lon": 0.0},
-        )  # fmt: skip
+            {
+                "code": code,
+                "name": name,
+                "region_code": region_code,
+                "region_name": region_name,
+                "count": 0,
+                "lat": 0.0,
+                "lon": 0.0,
+            },
+        )
         group["count"] += 1
         group["lat"] += lat
         group["lon"] += lon

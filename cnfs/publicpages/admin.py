@@ -18,10 +18,12 @@ class TerritoryContactAdmin(admin.ModelAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
         audit.record(
-            "territory_contact_saved", by=request.user, obj=obj,
+            "territory_contact_saved",
+            by=request.user,
+            obj=obj,
             summary=f"Contact de {obj.territory} modifié (administration)",
             changes={name: str(form.cleaned_data.get(name)) for name in form.changed_data},
-        )  # fmt: skip
+        )
 
 
 @admin.register(ResourceTag)
@@ -42,9 +44,11 @@ class ResourceAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         audit.record(
-            "resource_saved", by=request.user, obj=obj,
+            "resource_saved",
+            by=request.user,
+            obj=obj,
             summary=f"Ressource « {obj.title} » enregistrée (administration)",
-        )  # fmt: skip
+        )
 
 
 @admin.register(Question)
@@ -59,6 +63,8 @@ class QuestionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         audit.record(
-            "question_saved", by=request.user, obj=obj,
+            "question_saved",
+            by=request.user,
+            obj=obj,
             summary=f"Question fréquente n° {obj.pk} enregistrée (administration)",
-        )  # fmt: skip
+        )

@@ -11,17 +11,26 @@ class TerritoryContact(models.Model):
     a région (a DDT, a prefecture, a sub-prefecture…), shown on the territory's page."""
 
     departement = models.OneToOneField(
-        "territories.Departement", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="public_contact", verbose_name="département",
-    )  # fmt: skip
+        "territories.Departement",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="public_contact",
+        verbose_name="département",
+    )
     region = models.OneToOneField(
-        "territories.Region", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="public_contact", verbose_name="région",
-    )  # fmt: skip
+        "territories.Region",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="public_contact",
+        verbose_name="région",
+    )
     organisation = models.CharField(
-        "organisme", max_length=200,
+        "organisme",
+        max_length=200,
         help_text="Par exemple : Direction départementale des territoires du Jura (DDT).",
-    )  # fmt: skip
+    )
     email = models.EmailField("adresse e-mail", blank=True)
     phone = models.CharField(
         "téléphone", max_length=20, blank=True, help_text="Par exemple : 03 84 86 80 00."
@@ -29,9 +38,13 @@ class TerritoryContact(models.Model):
     url = models.URLField("page web", blank=True, help_text="Adresse commençant par https://")
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name="modifié par",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="modifié par",
+    )
 
     class Meta:
         verbose_name = "contact d’un territoire"
@@ -90,9 +103,11 @@ class Resource(models.Model):
     description = models.TextField("présentation", blank=True)
     audience = models.CharField("public visé", max_length=20, choices=ResourceAudience.choices)
     file = models.FileField(
-        "fichier", upload_to="ressources/", blank=True,
+        "fichier",
+        upload_to="ressources/",
+        blank=True,
         help_text="PDF, document ou archive ; ou bien un lien ci-dessous.",
-    )  # fmt: skip
+    )
     url = models.URLField(
         "lien", blank=True, help_text="Adresse commençant par https:// ; ou bien un fichier."
     )

@@ -28,7 +28,10 @@ def save_contact(territory: Departement | Region, *, by, **values) -> TerritoryC
         contact.full_clean()
         contact.save()
         audit.record(
-            "territory_contact_saved", by=by, obj=contact,
-            summary=f"Contact de {territory} modifié", changes=changes,
-        )  # fmt: skip
+            "territory_contact_saved",
+            by=by,
+            obj=contact,
+            summary=f"Contact de {territory} modifié",
+            changes=changes,
+        )
     return contact

@@ -62,9 +62,10 @@ class Structure(models.Model):
         "territories.Departement", on_delete=models.PROTECT, related_name="structures"
     )
     is_library = models.BooleanField(
-        "bibliothèque ou médiathèque", default=False,
+        "bibliothèque ou médiathèque",
+        default=False,
         help_text="Prioritaires en commune rurale pour le comité de sélection.",
-    )  # fmt: skip
+    )
     contact_first_name = models.CharField("prénom du contact", max_length=100, blank=True)
     contact_last_name = models.CharField("nom du contact", max_length=100, blank=True)
     contact_role = models.CharField("fonction du contact", max_length=150, blank=True)

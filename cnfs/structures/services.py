@@ -33,6 +33,7 @@ CONFIRMATION_SALT = "cnfs.structures.confirm"
 MAX_POSTS_PER_REQUEST = 50
 CONFIRMATION_MAX_AGE = 7 * 24 * 3600
 
+# fmt: skip below: a data table laid out by hand for reading.
 APPLICATION_FIELDS = [
     "legal_type", "name", "siret", "address", "commune", "contact_first_name",
     "contact_last_name", "contact_role", "contact_email", "contact_phone", "posts_requested",
@@ -191,9 +192,13 @@ def request_amendment(structure: Structure, *, kind, posts: int, reason: str, co
     try:
         with transaction.atomic():
             post_request = PostRequest.objects.create(
-                structure=structure, kind=kind, posts=posts, reason=reason, comment=comment,
+                structure=structure,
+                kind=kind,
+                posts=posts,
+                reason=reason,
+                comment=comment,
                 created_by=by,
-            )  # fmt: skip
+            )
     except IntegrityError:
         raise ValidationError("Une demande est déjà en cours pour cette structure.") from None
     audit.record(
@@ -222,10 +227,12 @@ def clear_duplicate_flag(structure: Structure, *, reason: str, by):
     other = structure.possible_duplicate_of_id
     Structure.objects.filter(pk=structure.pk).update(possible_duplicate_of=None)
     audit.record(
-        "structure.not_duplicate", by=by, obj=structure,
+        "structure.not_duplicate",
+        by=by,
+        obj=structure,
         summary=f"N’est pas un doublon de la structure n° {other} : {reason.strip()}",
         changes={"possible_duplicate_of": [other, None]},
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -300,9 +307,12 @@ def invite_manager(structure: Structure, *, email: str, by) -> None:
     send_templated_email(
         email,
         "structures/email/invite_manager.txt",
-        {"structure": structure, "link": invitation_link(structure, email),
-         "new_account": new_account},
-    )  # fmt: skip
+        {
+            "structure": structure,
+            "link": invitation_link(structure, email),
+            "new_account": new_account,
+        },
+    )
 
 
 def invitation_from_token(token: str):
@@ -342,6 +352,8 @@ def revoke_manager(structure: Structure, *, user, by) -> None:
         user=user, role=Role.STRUCTURE, structure=structure
     ).delete()
     audit.record(
-        "structure.revoke_manager", by=by, obj=structure,
+        "structure.revoke_manager",
+        by=by,
+        obj=structure,
         summary=f"Accès retiré : {user.audit_label}",
-    )  # fmt: skip
+    )

@@ -39,9 +39,13 @@ def _env(database_url: str, files: Path) -> dict:
 
 def _run(*args, env, capture=False) -> str:
     result = subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, text=True,
-        capture_output=True, timeout=600,
-    )  # fmt: skip
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=600,
+    )
     if result.returncode != 0:
         sys.stderr.write((result.stdout + result.stderr)[-4000:])
         raise SystemExit(f"failed: {' '.join(map(str, args))}")

@@ -146,29 +146,62 @@ def main() -> None:
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], **run)
         subprocess.run([*manage, "createcachetable"], **run)
         subprocess.run(
-            [*manage, "shell", "-v", "0", "-c",
-             "from cnfs.accounts.models import User; from tests import factories; "
-             "factories.DepartementFactory(code='39', name='Jura'); "
-             f"User.objects.create_user(email='{EMAIL}', password='{PASSWORD}')"],
+            [
+                *manage,
+                "shell",
+                "-v",
+                "0",
+                "-c",
+                "from cnfs.accounts.models import User; from tests import factories; "
+                "factories.DepartementFactory(code='39', name='Jura'); "
+                f"User.objects.create_user(email='{EMAIL}', password='{PASSWORD}')",
+            ],
             **run,
-        )  # fmt: skip
+        )
 
         # The replica: a base backup of the whole cluster, streaming from the primary.
         if os.geteuid() == 0:
             shutil.chown(replica_dir, "postgres", "postgres")
         primary = urlsplit(url)
         subprocess.run(
-            _as_postgres([PGBIN / "pg_basebackup", "-h", primary.hostname, "-p", primary.port,
-                          "-U", "postgres", "-D", replica_dir, "-R", "-X", "stream",
-                          "-c", "fast"]),
+            _as_postgres(
+                [
+                    PGBIN / "pg_basebackup",
+                    "-h",
+                    primary.hostname,
+                    "-p",
+                    primary.port,
+                    "-U",
+                    "postgres",
+                    "-D",
+                    replica_dir,
+                    "-R",
+                    "-X",
+                    "stream",
+                    "-c",
+                    "fast",
+                ]
+            ),
             check=True,
-        )  # fmt: skip
+        )
         options = f"-p {REPLICA_PORT} -k /tmp -c listen_addresses=127.0.0.1 -c hot_standby=on"
         subprocess.run(
-            _as_postgres([PGBIN / "pg_ctl", "-D", replica_dir, "-o", f"'{options}'",
-                          "-l", replica_dir / "server.log", "-w", "start"]),
-            check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+            _as_postgres(
+                [
+                    PGBIN / "pg_ctl",
+                    "-D",
+                    replica_dir,
+                    "-o",
+                    f"'{options}'",
+                    "-l",
+                    replica_dir / "server.log",
+                    "-w",
+                    "start",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         assert _sql(replica_url, "SELECT pg_is_in_recovery()")[0][0] is True
         print(f"replica streaming on port {REPLICA_PORT} ({time.monotonic() - started:.0f} s)")
 
@@ -192,7 +225,7 @@ def main() -> None:
                     env=env,
                     stdout=_log(work, f"server-{port}"),
                     stderr=subprocess.STDOUT,
-                )  # fmt: skip
+                )
             )
         for number in (1, 2):
             processes.append(
@@ -202,7 +235,7 @@ def main() -> None:
                     env=env,
                     stdout=_log(work, f"worker-{number}"),
                     stderr=subprocess.STDOUT,
-                )  # fmt: skip
+                )
             )
         for port in PORTS:
             _wait(f"server :{port}", lambda p=port: Browser().get(p, "/healthz")[0] == 200)
@@ -215,9 +248,10 @@ def main() -> None:
         writer.get(PORTS[0], "/compte/connexion/")
         token = next(c.value for c in writer.jar if c.name == "csrftoken")
         status, _ = writer.post(
-            PORTS[0], "/compte/connexion/",
+            PORTS[0],
+            "/compte/connexion/",
             {"csrfmiddlewaretoken": token, "username": EMAIL, "password": PASSWORD},
-        )  # fmt: skip
+        )
         assert status == 302, f"login through A answered {status}"
         status, _ = writer.get(PORTS[1], "/compte/")
         assert status == 200, f"the session written through A is unknown to B ({status})"
@@ -231,30 +265,51 @@ def main() -> None:
         _, own_page = writer.get(PORTS[1], "/territoires/")
         assert MARKER in own_page, "the person who just wrote did not read the primary"
         _sql(replica_url, "SELECT pg_wal_replay_resume()")
-        _wait("replay", lambda: _sql(replica_url, "SELECT name FROM territories_departement "
-                                     "WHERE code = '39'")[0][0] == MARKER)  # fmt: skip
+        _wait(
+            "replay",
+            lambda: (
+                _sql(replica_url, "SELECT name FROM territories_departement WHERE code = '39'")[0][
+                    0
+                ]
+                == MARKER
+            ),
+        )
         assert MARKER in Browser().get(PORTS[1], "/territoires/")[1]
         print("public page read from the replica (stale while paused), writer reads primary: ok")
 
         # Tasks: each exactly once across the two workers.
         log = work / "tasks.log"
         subprocess.run(
-            [*manage, "shell", "-v", "0", "-c",
-             "from replica_probe import probe\n"
-             f"for i in range({TASKS}): probe.enqueue({str(log)!r}, f'task-{{i}}')"],
+            [
+                *manage,
+                "shell",
+                "-v",
+                "0",
+                "-c",
+                "from replica_probe import probe\n"
+                f"for i in range({TASKS}): probe.enqueue({str(log)!r}, f'task-{{i}}')",
+            ],
             **run,
-        )  # fmt: skip
+        )
         _wait(
             "tasks",
-            lambda: _sql(primary_url, "SELECT count(*) FROM django_tasks_database_dbtaskresult "
-                         "WHERE status = 'SUCCESSFUL'")[0][0] == TASKS,
+            lambda: (
+                _sql(
+                    primary_url,
+                    "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+                    "WHERE status = 'SUCCESSFUL'",
+                )[0][0]
+                == TASKS
+            ),
             timeout=60,
-        )  # fmt: skip
+        )
         lines = log.read_text().split()
         tokens, pids = lines[0::2], set(lines[1::2])
         assert sorted(tokens) == sorted(f"task-{i}" for i in range(TASKS)), "a task ran twice"
-        claims = _sql(primary_url, "SELECT jsonb_array_length(worker_ids::jsonb) "
-                      "FROM django_tasks_database_dbtaskresult")  # fmt: skip
+        claims = _sql(
+            primary_url,
+            "SELECT jsonb_array_length(worker_ids::jsonb) FROM django_tasks_database_dbtaskresult",
+        )
         assert all(count == 1 for (count,) in claims), claims
         assert len(pids) == 2, f"only {len(pids)} worker(s) took part"
         print(f"{TASKS} tasks, each run once, by 2 workers: ok")
@@ -273,8 +328,9 @@ def main() -> None:
                 process.kill()
         subprocess.run(
             _as_postgres([PGBIN / "pg_ctl", "-D", replica_dir, "-m", "immediate", "stop"]),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         shutil.rmtree(replica_dir, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
         _sql(maintenance, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -179,18 +179,32 @@ def main():
     }
     python = sys.executable
     subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env,
+        [python, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
         check=True,
-    )  # fmt: skip
+    )
     subprocess.run([python, "scripts/load/prepare.py"], cwd=ROOT, env=env, check=True)
     prepared = json.loads((LOAD_DIR / "plan.json").read_text())
 
     server = subprocess.Popen(
-        [python, "-m", "gunicorn", "cnfs.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", workers, "--timeout", "60"],
-        cwd=ROOT, env=env, stdout=(LOAD_DIR / "server.log").open("w"),
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "cnfs.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            workers,
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(LOAD_DIR / "server.log").open("w"),
         stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    )
     meters = {"server": Meter(), "database": Meter(), "locust": Meter()}
     try:
         deadline = time.monotonic() + 60
@@ -205,13 +219,29 @@ def main():
         print(f"load: {users} users for {duration} s on {name} (scale {prepared['scale']})")
         started = time.monotonic()
         generator = subprocess.Popen(
-            [locust, "-f", str(ROOT / "scripts" / "load" / "locustfile.py"), "--headless",
-             "--users", str(users), "--spawn-rate", str(max(1, users // 10)),
-             "--run-time", f"{duration}s", "--host", f"http://127.0.0.1:{port}",
-             "--csv", str(LOAD_DIR / "locust"), "--only-summary", "--stop-timeout", "10"],
+            [
+                locust,
+                "-f",
+                str(ROOT / "scripts" / "load" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(max(1, users // 10)),
+                "--run-time",
+                f"{duration}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(LOAD_DIR / "locust"),
+                "--only-summary",
+                "--stop-timeout",
+                "10",
+            ],
             env={**os.environ, "LOAD_PLAN": str(LOAD_DIR / "plan.json")},
-            stdout=(LOAD_DIR / "locust.log").open("w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            stdout=(LOAD_DIR / "locust.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
         while generator.poll() is None:
             meters["server"].sample([server.pid, *_children(server.pid)])
             meters["database"].sample(_database_pids(maintenance, name))

@@ -18,19 +18,32 @@ def make_advisor(structure, *, place_name="Médiathèque"):
     user = factories.UserFactory(roles=[(Role.ADVISOR, {})])
     candidate = factories.CandidateFactory(commune=structure.commune, user=user, in_post=True)
     proposal = Proposal.objects.create(
-        candidate=candidate, structure=structure, status=ProposalStatus.RECRUITED,
-        distance_km=1, score=1,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=structure,
+        status=ProposalStatus.RECRUITED,
+        distance_km=1,
+        score=1,
+    )
     Contract.objects.create(
-        proposal=proposal, candidate=candidate, structure=structure, kind="cdi",
+        proposal=proposal,
+        candidate=candidate,
+        structure=structure,
+        kind="cdi",
         post=factories.post_for(structure),
-        start_date=date(2021, 3, 1), weekly_hours=35, gross_monthly_salary_cents=180_000,
+        start_date=date(2021, 3, 1),
+        weekly_hours=35,
+        gross_monthly_salary_cents=180_000,
         status=ContractStatus.ACTIVE,
-    )  # fmt: skip
+    )
     place = Place.objects.create(
-        name=place_name, address="1 rue de la Paix", commune=structure.commune,
-        latitude=46.67, longitude=5.55, access="walk_in", structure=structure,
-    )  # fmt: skip
+        name=place_name,
+        address="1 rue de la Paix",
+        commune=structure.commune,
+        latitude=46.67,
+        longitude=5.55,
+        access="walk_in",
+        structure=structure,
+    )
     PlaceAdvisor.objects.create(place=place, advisor=user, main=True)
     user.main_place = place
     return user

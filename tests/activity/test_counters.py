@@ -25,20 +25,41 @@ def table_sums(model, **filters):
 
 def test_counts_of_one_workshop():
     report = Report(
-        kind="workshop", channel="home", participants=5, returning=2,
-        ages={"12_18": 2, "over_60": 3}, statuses={"student": 2, "retired": 3},
-        themes=["email", "health"], duration="minutes", minutes=120,
-        followup_individual=1, followup_workshop=1, redirections={"caf": 1, "ccas": 2},
+        kind="workshop",
+        channel="home",
+        participants=5,
+        returning=2,
+        ages={"12_18": 2, "over_60": 3},
+        statuses={"student": 2, "retired": 3},
+        themes=["email", "health"],
+        duration="minutes",
+        minutes=120,
+        followup_individual=1,
+        followup_workshop=1,
+        redirections={"caf": 1, "ccas": 2},
         aidants_connect=True,
-    )  # fmt: skip
+    )
     counts = counters.counts_of(report)
     assert {n: v for n, v in counts.items() if v} == {
-        "reports": 1, "participants": 5, "returning": 2, "minutes": 120,
-        "duration_120_plus": 1, "channel_home": 1, "theme_email": 1, "theme_health": 1,
-        "age_12_18": 2, "age_over_60": 3, "status_student": 2, "status_retired": 3,
-        "followup_individual": 1, "followup_workshop": 1, "followup_redirected": 3,
-        "aidants_connect": 1, "redirected_caf": 1, "redirected_ccas": 2,
-    }  # fmt: skip
+        "reports": 1,
+        "participants": 5,
+        "returning": 2,
+        "minutes": 120,
+        "duration_120_plus": 1,
+        "channel_home": 1,
+        "theme_email": 1,
+        "theme_health": 1,
+        "age_12_18": 2,
+        "age_over_60": 3,
+        "status_student": 2,
+        "status_retired": 3,
+        "followup_individual": 1,
+        "followup_workshop": 1,
+        "followup_redirected": 3,
+        "aidants_connect": 1,
+        "redirected_caf": 1,
+        "redirected_ccas": 2,
+    }
 
 
 @pytest.mark.parametrize(

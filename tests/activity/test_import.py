@@ -6,8 +6,10 @@ from django.urls import reverse
 from cnfs.activity import imports
 from cnfs.activity.models import AdvisorDay, Report
 
-HEADER = "date;type;lieu;lieu_id;participants;age_plus_60;age_18_35;statut_retraite;" \
-    "statut_en_emploi;themes;duree;reorientations;aidants_connect;cle"  # fmt: skip
+HEADER = (
+    "date;type;lieu;lieu_id;participants;age_plus_60;age_18_35;statut_retraite;"
+    "statut_en_emploi;themes;duree;reorientations;aidants_connect;cle"
+)
 
 
 def csv_file(advisor, *rows):

@@ -40,9 +40,12 @@ def test_a_date_before_the_programme_is_refused(advisor):
 @pytest.mark.parametrize("participants", [0, 101])
 def test_a_workshop_has_1_to_100_participants(advisor, participants):
     errors = refused(
-        advisor, kind="workshop", participants=participants,
-        ages={"over_60": participants}, statuses={"retired": participants},
-    )  # fmt: skip
+        advisor,
+        kind="workshop",
+        participants=participants,
+        ages={"over_60": participants},
+        statuses={"retired": participants},
+    )
     assert errors["participants"] == ["Un atelier collectif compte de 1 à 100 participants."]
 
 
@@ -61,10 +64,14 @@ def test_a_workshop_of_100_is_accepted(advisor):
     report = services.create_report(
         advisor=advisor,
         data=report_data(
-            advisor.main_place, kind="workshop", participants=100, returning=40,
-            ages={"18_35": 50, "35_60": 50}, statuses={"employed": 70, "unknown": 30},
+            advisor.main_place,
+            kind="workshop",
+            participants=100,
+            returning=40,
+            ages={"18_35": 50, "35_60": 50},
+            statuses={"employed": 70, "unknown": 30},
         ),
-    )  # fmt: skip
+    )
     assert report.participants == 100 and report.ages == {"18_35": 50, "35_60": 50}
 
 
@@ -164,12 +171,17 @@ def test_the_same_key_of_two_advisors_makes_two_reports(advisor, other_advisor):
 def test_edit_moves_the_counts(advisor):
     report = services.create_report(advisor=advisor, data=report_data(advisor.main_place))
     services.update_report(
-        report, by=advisor,
+        report,
+        by=advisor,
         data=report_data(
-            advisor.main_place, kind="workshop", participants=4, date=date(2021, 6, 16),
-            ages={"under_12": 4}, statuses={"student": 4},
+            advisor.main_place,
+            kind="workshop",
+            participants=4,
+            date=date(2021, 6, 16),
+            ages={"under_12": 4},
+            statuses={"student": 4},
         ),
-    )  # fmt: skip
+    )
     old, new = AdvisorDay.objects.order_by("day")
     assert (old.reports, old.participants, old.kind) == (0, 0, "individual")
     assert (new.reports, new.participants, new.age_under_12, new.kind) == (1, 4, 4, "workshop")

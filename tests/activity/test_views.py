@@ -13,12 +13,24 @@ from tests.activity.conftest import DAY, report_data
 
 def form_data(advisor, **changes):
     data = {
-        "kind": "individual", "date": DAY.isoformat(), "participants": "", "returning": "",
-        "channel": "place", "place": str(advisor.main_place.pk), "commune": "",
-        "themes": ["email", "procedures"], "duration": "30_60", "minutes": "",
-        "age": "over_60", "status": "retired", "followup_individual": "",
-        "followup_workshop": "", "tags": "", "client_key": "form-1", "next": "history",
-    }  # fmt: skip
+        "kind": "individual",
+        "date": DAY.isoformat(),
+        "participants": "",
+        "returning": "",
+        "channel": "place",
+        "place": str(advisor.main_place.pk),
+        "commune": "",
+        "themes": ["email", "procedures"],
+        "duration": "30_60",
+        "minutes": "",
+        "age": "over_60",
+        "status": "retired",
+        "followup_individual": "",
+        "followup_workshop": "",
+        "tags": "",
+        "client_key": "form-1",
+        "next": "history",
+    }
     data.update(changes)
     return data
 
@@ -86,9 +98,18 @@ def test_errors_of_the_form_and_of_the_rules_come_in_one_pass(logged, advisor):
 def test_the_summary_counts_the_errors_it_lists(logged, advisor):
     response = logged.post(
         reverse("activity:new"),
-        form_data(advisor, kind="workshop", participants="3", age="", status="", themes=[],
-                  age_over_60="2", status_retired="1", duration=""),
-    )  # fmt: skip
+        form_data(
+            advisor,
+            kind="workshop",
+            participants="3",
+            age="",
+            status="",
+            themes=[],
+            age_over_60="2",
+            status_retired="1",
+            duration="",
+        ),
+    )
     content = response.content.decode()
     summary = content.split('role="alert"', 1)[1].split("</div>", 1)[0]
     listed = summary.count("<li>")
@@ -128,9 +149,16 @@ def test_a_form_sent_twice_records_once(logged, advisor):
 def test_sums_that_do_not_add_up_are_shown_at_their_group(logged, advisor):
     response = logged.post(
         reverse("activity:new"),
-        form_data(advisor, kind="workshop", participants="2", age_over_60="1", age_18_35="1",
-                  age_35_60="1", status_retired="0"),
-    )  # fmt: skip
+        form_data(
+            advisor,
+            kind="workshop",
+            participants="2",
+            age_over_60="1",
+            age_18_35="1",
+            age_35_60="1",
+            status_retired="0",
+        ),
+    )
     assert response.status_code == 200 and not Report.objects.exists()
     form = response.context["form"]
     assert "totalise 3 personne(s)" in form.group_errors["ages"][0]
@@ -180,9 +208,8 @@ def test_another_advisors_report_is_not_found(logged, theirs, name):
 def test_edit(logged, advisor, mine):
     response = logged.post(
         reverse("activity:edit", args=[mine.pk]),
-        form_data(advisor, kind="workshop", participants="3", age_over_60="3",
-                  status_retired="3"),
-    )  # fmt: skip
+        form_data(advisor, kind="workshop", participants="3", age_over_60="3", status_retired="3"),
+    )
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.participants == 3 and AdvisorDay.objects.get(kind="workshop").participants == 3
@@ -213,9 +240,10 @@ def test_history_filters(logged, advisor):
     )
     services.create_report(
         advisor=advisor,
-        data=report_data(kind="workshop", participants=2, ages={"over_60": 2},
-                         statuses={"retired": 2}),
-    )  # fmt: skip
+        data=report_data(
+            kind="workshop", participants=2, ages={"over_60": 2}, statuses={"retired": 2}
+        ),
+    )
     url = reverse("activity:history")
     assert logged.get(url, {"theme": "health"}).context["page_obj"].paginator.count == 1
     assert logged.get(url, {"kind": "workshop"}).context["page_obj"].paginator.count == 1

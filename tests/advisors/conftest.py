@@ -28,9 +28,12 @@ def requested(structure, candidate=None, *, by=None):
     """A recruitment request of ``structure`` (a contract awaiting validation)."""
     candidate = candidate or factories.CandidateFactory(commune=structure.commune)
     proposal = Proposal.objects.create(
-        candidate=candidate, structure=structure, status=ProposalStatus.SHORTLISTED,
-        distance_km=1, score=1,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=structure,
+        status=ProposalStatus.SHORTLISTED,
+        distance_km=1,
+        score=1,
+    )
     return services.request_recruitment(
         proposal, salary_cents=SALARY_CENTS, by=by or manager_of(structure), **CDD
     )

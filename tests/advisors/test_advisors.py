@@ -46,9 +46,13 @@ def advisors(employer, doubs_employer, national):
         end_date=TODAY - timedelta(days=5),
         completed_on=TODAY - timedelta(days=5),
     )
-    set_training(made["Certified"],
-                 end_date=TODAY - timedelta(days=30), completed_on=TODAY - timedelta(days=30),
-                 certified=True, certified_on=TODAY - timedelta(days=2))  # fmt: skip
+    set_training(
+        made["Certified"],
+        end_date=TODAY - timedelta(days=30),
+        completed_on=TODAY - timedelta(days=30),
+        certified=True,
+        certified_on=TODAY - timedelta(days=2),
+    )
     doubs = factories.CandidateFactory(last_name="Doubs", commune=doubs_employer.commune)
     made["Doubs"] = in_post(doubs_employer, national, doubs)
     return made

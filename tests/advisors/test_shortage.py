@@ -19,10 +19,12 @@ BESANCON = (47.2378, 6.0241)  # ~70 km from Lons
 def compute(departements, posts, pairs, n_candidates):
     structures, candidates = zip(*pairs, strict=True) if pairs else ((), ())
     return shortage_by_departement(
-        structure_departements=departements, open_posts=posts,
+        structure_departements=departements,
+        open_posts=posts,
         pair_structure=np.array(structures, dtype=int),
-        pair_candidate=np.array(candidates, dtype=int), n_candidates=n_candidates,
-    )  # fmt: skip
+        pair_candidate=np.array(candidates, dtype=int),
+        n_candidates=n_candidates,
+    )
 
 
 class TestComputation:
@@ -72,10 +74,12 @@ class TestComputation:
         pair_structure = (first + 29 * np.tile(np.arange(reach), n_candidates)) % n_structures
         departements = np.array([f"{i % 95 + 1:02d}" for i in range(n_structures)])
         report = shortage_by_departement(
-            structure_departements=departements, open_posts=rng.integers(1, 4, n_structures),
-            pair_structure=pair_structure, pair_candidate=pair_candidate,
+            structure_departements=departements,
+            open_posts=rng.integers(1, 4, n_structures),
+            pair_structure=pair_structure,
+            pair_candidate=pair_candidate,
             n_candidates=n_candidates,
-        )  # fmt: skip
+        )
         assert report.fillable == report.open_posts  # plenty of candidates everywhere
 
 

@@ -9,18 +9,24 @@ URL = "/api/v1/territories/figures"
 def figures_data(jura, doubs):
     """Jura: 2 validated structures (3 posts, 150,000.50 €) and an application; Doubs: 1."""
     factories.StructureFactory(
-        validated=True, granted_posts=2, committed_subsidy_cents=10_000_000,
+        validated=True,
+        granted_posts=2,
+        committed_subsidy_cents=10_000_000,
         commune__departement=jura,
-    )  # fmt: skip
+    )
     factories.StructureFactory(
-        validated=True, granted_posts=1, committed_subsidy_cents=5_000_050,
+        validated=True,
+        granted_posts=1,
+        committed_subsidy_cents=5_000_050,
         commune__departement=jura,
-    )  # fmt: skip
+    )
     factories.StructureFactory(commune__departement=jura)
     factories.StructureFactory(
-        validated=True, granted_posts=4, committed_subsidy_cents=20_000_000,
+        validated=True,
+        granted_posts=4,
+        committed_subsidy_cents=20_000_000,
         commune__departement=doubs,
-    )  # fmt: skip
+    )
 
 
 def rows(response):

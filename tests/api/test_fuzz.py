@@ -104,9 +104,11 @@ def make_partner_key(national):
 
     def make():
         key = ApiKey(
-            name="Fuzz", organisation="Hub", contact_email="api@hub.example",
+            name="Fuzz",
+            organisation="Hub",
+            contact_email="api@hub.example",
             scopes=list(Scope.values),
-        )  # fmt: skip
+        )
         return services.create_key(key, by=national)
 
     return make

@@ -36,13 +36,21 @@ def candidate_user(db):
 
 def propose(structure, *, status=ProposalStatus.PROPOSED, score=50, km=3.0, **candidate):
     candidate = factories.CandidateFactory(
-        **{"first_name": "Sam", "last_name": "Carpentier", "commune": structure.commune,
-           **candidate}
-    )  # fmt: skip
+        **{
+            "first_name": "Sam",
+            "last_name": "Carpentier",
+            "commune": structure.commune,
+            **candidate,
+        }
+    )
     return Proposal.objects.create(
-        candidate=candidate, structure=structure, status=status, score=score, distance_km=km,
+        candidate=candidate,
+        structure=structure,
+        status=status,
+        score=score,
+        distance_km=km,
         reasons=[f"À {km:.0f} km", "Disponible dès maintenant"],
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

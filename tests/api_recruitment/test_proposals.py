@@ -113,8 +113,12 @@ class TestFiltersAndRanking:
         Proposal.objects.filter(pk=named.pk).update(origin=Origin.NAMED)
         client.force_login(owner)
         assert self.ids(client, structure) == [
-            named.pk, pool["declined"].pk, pool["near"].pk, pool["trained"].pk, pool["far"].pk,
-        ]  # fmt: skip
+            named.pk,
+            pool["declined"].pk,
+            pool["near"].pk,
+            pool["trained"].pk,
+            pool["far"].pk,
+        ]
 
     def test_filters(self, client, owner, structure, pool):
         client.force_login(owner)
@@ -123,8 +127,9 @@ class TestFiltersAndRanking:
         assert self.ids(client, structure, diploma="true") == [pool["near"].pk]
         assert self.ids(client, structure, trained="true") == [pool["trained"].pk]
         assert self.ids(client, structure, max_km=10, status="proposed") == [
-            pool["near"].pk, pool["trained"].pk,
-        ]  # fmt: skip
+            pool["near"].pk,
+            pool["trained"].pk,
+        ]
 
     def test_bad_filter_is_refused_in_french(self, client, owner, structure):
         client.force_login(owner)

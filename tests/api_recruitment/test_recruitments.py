@@ -43,10 +43,14 @@ def shortlisted(structure):
 def requested(structure, shortlisted, owner):
     """A recruitment requested through the service, awaiting the national team."""
     return services.request_recruitment(
-        shortlisted, kind="cdd", start_date=date(2021, 5, 3),
-        end_date=date(2023, 5, 2), weekly_hours=35,
-        salary_cents=180_000, by=owner,
-    )  # fmt: skip
+        shortlisted,
+        kind="cdd",
+        start_date=date(2021, 5, 3),
+        end_date=date(2023, 5, 2),
+        weekly_hours=35,
+        salary_cents=180_000,
+        by=owner,
+    )
 
 
 class TestContractRequest:
@@ -155,9 +159,11 @@ class TestValidation:
         self, client, national, requested, django_capture_on_commit_callbacks
     ):
         other = Proposal.objects.create(
-            candidate=requested.candidate, structure=factories.StructureFactory(validated=True),
-            distance_km=4, score=1,
-        )  # fmt: skip
+            candidate=requested.candidate,
+            structure=factories.StructureFactory(validated=True),
+            distance_km=4,
+            score=1,
+        )
         client.force_login(national)
         with django_capture_on_commit_callbacks(execute=True):
             response = self.validate(client, requested)
@@ -231,9 +237,14 @@ class TestList:
     ):
         done = propose(structure, status=ProposalStatus.SHORTLISTED)
         other = services.request_recruitment(
-            done, kind="cdi", start_date=requested.start_date, end_date=None, weekly_hours=35,
-            salary_cents=190_000, by=requested.requested_by,
-        )  # fmt: skip
+            done,
+            kind="cdi",
+            start_date=requested.start_date,
+            end_date=None,
+            weekly_hours=35,
+            salary_cents=190_000,
+            by=requested.requested_by,
+        )
         services.validate_recruitment(other, by=national)
         client.force_login(national)
 
@@ -266,10 +277,14 @@ class TestList:
                 )
                 manager = factories.UserFactory(roles=[(Role.STRUCTURE, {"structure": employer})])
                 services.request_recruitment(
-                    propose(employer, status=ProposalStatus.SHORTLISTED), kind="cdi",
-                    start_date=date(2021, 5, 3), end_date=None,
-                    weekly_hours=35, salary_cents=180_000, by=manager,
-                )  # fmt: skip
+                    propose(employer, status=ProposalStatus.SHORTLISTED),
+                    kind="cdi",
+                    start_date=date(2021, 5, 3),
+                    end_date=None,
+                    weekly_hours=35,
+                    salary_cents=180_000,
+                    by=manager,
+                )
 
         request_some(2)
         client.force_login(national)

@@ -54,9 +54,14 @@ def private_storage(settings, tmp_path, monkeypatch):
 @pytest.fixture
 def dole(jura):
     return factories.CommuneFactory(
-        insee="39198", name="Dole", search_name="dole", postal_codes="39100", departement=jura,
-        latitude=47.0925, longitude=5.4897,
-    )  # fmt: skip
+        insee="39198",
+        name="Dole",
+        search_name="dole",
+        postal_codes="39100",
+        departement=jura,
+        latitude=47.0925,
+        longitude=5.4897,
+    )
 
 
 @pytest.fixture

@@ -62,9 +62,12 @@ def test_the_space_has_a_constant_number_of_queries(
 ):
     for structure in factories.StructureFactory.create_batch(30, validated=True):
         Proposal.objects.create(
-            candidate=candidate, structure=structure, distance_km=5, score=1,
+            candidate=candidate,
+            structure=structure,
+            distance_km=5,
+            score=1,
             status=ProposalStatus.PROPOSED,
-        )  # fmt: skip
+        )
     client.force_login(candidate.user)
     with django_assert_max_num_queries(8):
         response = client.get("/candidats/mon-espace/")

@@ -201,9 +201,14 @@ def former_advisor(candidate, structure):
     candidate.user.roles.create(role=Role.ADVISOR)
     candidate.cv.save("cv.pdf", ContentFile(PDF), save=True)
     contract = factories.validated_contract(
-        structure, start=date(2021, 1, 1), candidate=candidate, kind="cdd",
-        end_date=date(2023, 1, 1), ended_on=date(2022, 12, 31), end_reason="term",
-    )  # fmt: skip
+        structure,
+        start=date(2021, 1, 1),
+        candidate=candidate,
+        kind="cdd",
+        end_date=date(2023, 1, 1),
+        ended_on=date(2022, 12, 31),
+        end_reason="term",
+    )
     type(contract).objects.filter(pk=contract.pk).update(status="ended")  # as the end leaves it
     Candidate.objects.filter(pk=candidate.pk).update(in_post=False, former_advisor=True)
     candidate.refresh_from_db()
@@ -243,9 +248,12 @@ def test_an_advisor_who_also_manages_a_structure_keeps_the_account(former_adviso
 def test_an_advisor_with_a_recent_contract_is_kept(former_advisor, run):
     other = factories.StructureFactory(validated=True, granted_posts=1)
     factories.validated_contract(
-        other, start=date(2024, 1, 1), candidate=former_advisor, kind="cdd",
+        other,
+        start=date(2024, 1, 1),
+        candidate=former_advisor,
+        kind="cdd",
         end_date=date(2025, 1, 1),
-    )  # fmt: skip
+    )
     run("anonymise_former_advisors", date(2028, 1, 1))
     former_advisor.refresh_from_db()
     assert former_advisor.anonymised_at is None

@@ -46,11 +46,15 @@ def test_the_agenda_marks_libraries_in_rural_communes(client, national, session,
     client.force_login(national)
     response = client.get(reverse("committee:session", args=[session.number]))
 
-    flagged = {row["item"].request.structure.name: row["item"].rural_library for row in
-               response.context["rows"]}  # fmt: skip
+    flagged = {
+        row["item"].request.structure.name: row["item"].rural_library
+        for row in response.context["rows"]
+    }
     assert flagged == {
-        "Mairie de Dole": False, "Médiathèque de Dole": False, "Bibliothèque du village": True,
-    }  # fmt: skip
+        "Mairie de Dole": False,
+        "Médiathèque de Dole": False,
+        "Bibliothèque du village": True,
+    }
     page = response.content.decode()
     assert page.count("Bibliothèque en commune rurale</p>") == 1
     assert "approximation" in page

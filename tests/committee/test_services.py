@@ -137,15 +137,19 @@ class TestNationalLimits:
     def test_decisions_of_open_sessions_are_reserved(self, session, national):
         set_cap(posts=3)
         services.decide(
-            on_agenda(session, application(posts=2)), decision=Decision.GRANTED, posts=2,
+            on_agenda(session, application(posts=2)),
+            decision=Decision.GRANTED,
+            posts=2,
             by=national,
-        )  # fmt: skip
+        )
         other = services.create_session(session_date=timezone.localdate(), by=national)
         with pytest.raises(ValidationError, match="plafond"):
             services.decide(
-                on_agenda(other, application(posts=2)), decision=Decision.GRANTED, posts=2,
+                on_agenda(other, application(posts=2)),
+                decision=Decision.GRANTED,
+                posts=2,
                 by=national,
-            )  # fmt: skip
+            )
 
     def test_the_envelope_refuses_with_a_clear_message(self, session, national):
         set_cap(euros=120_000)

@@ -184,8 +184,11 @@ class TestDecide:
         assert 'hx-swap-oob="true"' in html  # the summary follows
         item.refresh_from_db()
         assert (item.decision, item.posts, item.priority, item.observation) == (
-            Decision.GRANTED, 2, True, "Rural",
-        )  # fmt: skip
+            Decision.GRANTED,
+            2,
+            True,
+            "Rural",
+        )
         assert item.request.structure.granted_posts == 0  # applied only at closing
 
     def test_deciding_the_same_again_changes_nothing(self, team, session, national):
@@ -286,9 +289,13 @@ class TestMinutes:
     def decided(self, session, national):
         item = on_agenda(session, posts=2, name="CC du Grand Dole")
         services.decide(
-            item, decision=Decision.GRANTED, posts=2, priority=True,
-            observation="Zone rurale; priorité", by=national,
-        )  # fmt: skip
+            item,
+            decision=Decision.GRANTED,
+            posts=2,
+            priority=True,
+            observation="Zone rurale; priorité",
+            by=national,
+        )
         undecided = on_agenda(session, name="Pas encore décidée")
         return item, undecided
 
@@ -301,16 +308,32 @@ class TestMinutes:
         assert body.startswith("\ufeff")
         rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
         assert rows[0] == [
-            "numéro de session", "date", "SIRET", "structure", "département", "nature",
-            "décision", "postes", "prioritaire", "observation",
-        ]  # fmt: skip
+            "numéro de session",
+            "date",
+            "SIRET",
+            "structure",
+            "département",
+            "nature",
+            "décision",
+            "postes",
+            "prioritaire",
+            "observation",
+        ]
         structure = item.request.structure
         assert rows[1:] == [
             [
-                "1", "2021-03-24", structure.siret, "CC du Grand Dole", "39", "Candidature",
-                "Postes accordés", "2", "oui", "Zone rurale; priorité",
+                "1",
+                "2021-03-24",
+                structure.siret,
+                "CC du Grand Dole",
+                "39",
+                "Candidature",
+                "Postes accordés",
+                "2",
+                "oui",
+                "Zone rurale; priorité",
             ]
-        ]  # fmt: skip
+        ]
 
     def test_a_formula_in_a_structure_name_is_neutralised(self, team, session, national):
         item = on_agenda(session, posts=1, name='=HYPERLINK("http://x","clic")')

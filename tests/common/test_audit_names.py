@@ -63,13 +63,23 @@ def test_no_first_or_last_name_in_the_journal_or_the_transition_logs(
         # Application and confirmation.
         first, last = NAMES["applicant"]
         candidates.submit_candidate(
-            first_name=first, last_name=last, email="zq@exemple.fr", phone="+33612345678",
-            commune=commune, max_distance_km=40,
-            available_from=timezone.localdate() + timedelta(days=10), situation="job_seeker",
-            has_diploma=False, diploma_name="", has_experience=False,
-            motivation="Aider les habitants.", pix_level=None, pix_use=None,
-            pix_communication=None, pix_creation=None,
-        )  # fmt: skip
+            first_name=first,
+            last_name=last,
+            email="zq@exemple.fr",
+            phone="+33612345678",
+            commune=commune,
+            max_distance_km=40,
+            available_from=timezone.localdate() + timedelta(days=10),
+            situation="job_seeker",
+            has_diploma=False,
+            diploma_name="",
+            has_experience=False,
+            motivation="Aider les habitants.",
+            pix_level=None,
+            pix_use=None,
+            pix_communication=None,
+            pix_creation=None,
+        )
         applicant = candidates._active_application("zq@exemple.fr")
         candidates.confirm_email(applicant)
 
@@ -86,13 +96,18 @@ def test_no_first_or_last_name_in_the_journal_or_the_transition_logs(
         # Training, then the end of the contract.
         training = Contract.objects.get(pk=contract.pk).training
         contracts.record_training(
-            training, positioning_level=1, start_date=START,
-            end_date=START + timedelta(weeks=13), by=national,
-        )  # fmt: skip
+            training,
+            positioning_level=1,
+            start_date=START,
+            end_date=START + timedelta(weeks=13),
+            by=national,
+        )
         contracts.end_contract(
-            Contract.objects.get(pk=contract.pk), ended_on=date(2022, 5, 2),
-            reason="resignation", by=manager,
-        )  # fmt: skip
+            Contract.objects.get(pk=contract.pk),
+            ended_on=date(2022, 5, 2),
+            reason="resignation",
+            by=manager,
+        )
         contracts.validate_contract_end(Contract.objects.get(pk=contract.pk), by=national)
 
         # Withdrawal of a candidate with an open proposal.
@@ -104,9 +119,15 @@ def test_no_first_or_last_name_in_the_journal_or_the_transition_logs(
     logs = list(TransitionLog.objects.all())
     actions = {entry.action for entry in entries}
     assert {
-        "candidate.apply", "candidate.confirm", "contract.request", "contract.reject",
-        "contract.validate", "training.update", "contract.end", "candidate.withdraw",
-    } <= actions  # fmt: skip
+        "candidate.apply",
+        "candidate.confirm",
+        "contract.request",
+        "contract.reject",
+        "contract.validate",
+        "training.update",
+        "contract.end",
+        "candidate.withdraw",
+    } <= actions
     assert len(logs) >= 5
     texts = [
         text

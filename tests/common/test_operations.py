@@ -59,9 +59,11 @@ def test_healthz_answers_503_when_a_ready_task_waits_too_long(client, db, settin
     assert fresh.json()["checks"]["tasks"]["oldest_ready_age_s"] == 240
     assert late.status_code == 503
     assert late.json()["checks"]["tasks"] == {
-        "ok": False, "oldest_ready_age_s": 360.0, "limit_s": 300,
+        "ok": False,
+        "oldest_ready_age_s": 360.0,
+        "limit_s": 300,
         "ms": late.json()["checks"]["tasks"]["ms"],
-    }  # fmt: skip
+    }
 
 
 def test_a_task_scheduled_for_later_is_not_lagging(client, db, settings):

@@ -18,8 +18,16 @@ def stateful_models():
 
 def test_the_registry_finds_the_programmes_stateful_models():
     names = {model.__name__ for model in stateful_models()}
-    assert {"Structure", "PostRequest", "Session", "Post", "Candidate", "Proposal",
-            "Contract", "PostFunding"} <= names  # fmt: skip
+    assert {
+        "Structure",
+        "PostRequest",
+        "Session",
+        "Post",
+        "Candidate",
+        "Proposal",
+        "Contract",
+        "PostFunding",
+    } <= names
 
 
 @pytest.mark.parametrize("model", stateful_models(), ids=lambda model: model.__name__)

@@ -30,9 +30,12 @@ def manager_of(structure):
 def shortlisted(structure, candidate=None):
     candidate = candidate or factories.CandidateFactory(commune=structure.commune)
     return Proposal.objects.create(
-        candidate=candidate, structure=structure, status=ProposalStatus.SHORTLISTED,
-        distance_km=1, score=1,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=structure,
+        status=ProposalStatus.SHORTLISTED,
+        distance_km=1,
+        score=1,
+    )
 
 
 @pytest.fixture
@@ -54,9 +57,14 @@ def test_salary_never_below_the_minimum_wage(employer):
 def test_a_fixed_term_contract_needs_an_end_date(employer):
     with pytest.raises(ValidationError, match="date de fin"):
         services.request_recruitment(
-            shortlisted(employer), kind="cdd", start_date=START, end_date=None, weekly_hours=35,
-            salary_cents=180_000, by=manager_of(employer),
-        )  # fmt: skip
+            shortlisted(employer),
+            kind="cdd",
+            start_date=START,
+            end_date=None,
+            weekly_hours=35,
+            salary_cents=180_000,
+            by=manager_of(employer),
+        )
 
 
 def test_the_post_is_taken_while_the_recruitment_is_examined(employer):
@@ -75,9 +83,11 @@ def test_validation_makes_an_advisor(employer, national, django_capture_on_commi
     grant_role(user, Role.CANDIDATE)
     candidate = factories.CandidateFactory(commune=employer.commune, user=user)
     other = Proposal.objects.create(
-        candidate=candidate, structure=factories.StructureFactory(validated=True),
-        distance_km=3, score=1,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=factories.StructureFactory(validated=True),
+        distance_km=3,
+        score=1,
+    )
     contract = request(shortlisted(employer, candidate), manager_of(employer))
     with django_capture_on_commit_callbacks(execute=True):
         services.validate_recruitment(contract, by=national)
@@ -118,9 +128,13 @@ def test_contract_end_reopens_the_post_and_carries_the_subsidy(employer, nationa
     contract = request(shortlisted(employer, candidate), manager)
     services.validate_recruitment(contract, by=national)
     place = Place.objects.create(
-        name="Médiathèque", address="1 rue", commune=employer.commune, latitude=46.6,
-        longitude=5.5, access="walk_in",
-    )  # fmt: skip
+        name="Médiathèque",
+        address="1 rue",
+        commune=employer.commune,
+        latitude=46.6,
+        longitude=5.5,
+        access="walk_in",
+    )
     PlaceAdvisor.objects.create(place=place, advisor=user, main=True)
     services.end_contract(contract, ended_on=date(2022, 5, 2), reason="resignation", by=manager)
     # The structure asks; until the national team validates, nothing moves.
@@ -136,9 +150,14 @@ def test_contract_end_reopens_the_post_and_carries_the_subsidy(employer, nationa
     assert ended.unspent_outcome == "carried" and ended.unspent_cents == 25_000_00
     # The next advisor on the post, from the day after, receives what was left.
     nxt = services.request_recruitment(
-        shortlisted(employer), kind="cdd", start_date=date(2022, 5, 3),
-        end_date=date(2024, 5, 2), weekly_hours=35, salary_cents=180_000, by=manager,
-    )  # fmt: skip
+        shortlisted(employer),
+        kind="cdd",
+        start_date=date(2022, 5, 3),
+        end_date=date(2024, 5, 2),
+        weekly_hours=35,
+        salary_cents=180_000,
+        by=manager,
+    )
     services.validate_recruitment(nxt, by=national)
     assert PostFunding.objects.get(carried_from=ended).amount_cents == ended.unspent_cents
 
@@ -160,15 +179,21 @@ def test_training_positioning_sets_the_length(employer, national):
     contract = request(shortlisted(employer), manager_of(employer))
     services.validate_recruitment(contract, by=national)
     training = services.record_training(
-        Contract.objects.get(pk=contract.pk).training, positioning_level=1,
-        start_date=START, end_date=START + timedelta(weeks=13), by=national,
-    )  # fmt: skip
+        Contract.objects.get(pk=contract.pk).training,
+        positioning_level=1,
+        start_date=START,
+        end_date=START + timedelta(weeks=13),
+        by=national,
+    )
     assert training.planned_weeks == 13
     assert training.stage(START + timedelta(days=1)) == TrainingStatus.IN_PROGRESS
     training = services.record_training(
-        training, completed_on=date(2021, 7, 30), certified=True, certified_on=date(2021, 9, 1),
+        training,
+        completed_on=date(2021, 7, 30),
+        certified=True,
+        certified_on=date(2021, 9, 1),
         by=national,
-    )  # fmt: skip
+    )
     assert training.operational and training.certified
 
 

@@ -15,9 +15,11 @@ from tests.activity.conftest import make_advisor
 
 def coordination_post(structure):
     return Post.objects.create(
-        structure=structure, kind=PostKind.COORDINATION, granted_on=structure.created_at.date(),
+        structure=structure,
+        kind=PostKind.COORDINATION,
+        granted_on=structure.created_at.date(),
         amount_cents=factories.DEFAULT_POST_CENTS,
-    )  # fmt: skip
+    )
 
 
 def make_coordinator(structure, national, **kwargs):

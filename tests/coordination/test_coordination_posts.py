@@ -55,9 +55,12 @@ def test_coordination_posts_count_within_the_cap(national, jura):
     second = on_agenda(session, _addition())
     with pytest.raises(ValidationError, match="plafond"):
         services.decide(
-            second, decision=Decision.GRANTED, posts=1, post_kind=PostKind.COORDINATION,
+            second,
+            decision=Decision.GRANTED,
+            posts=1,
+            post_kind=PostKind.COORDINATION,
             by=national,
-        )  # fmt: skip
+        )
 
 
 def test_closing_the_session_creates_posts_of_the_decided_kind(national, jura):

@@ -201,9 +201,13 @@ def test_the_structure_lists_its_invitations_only(client, coordinator, advisor, 
 
 def _activity(**changes):
     return {
-        "date": TODAY, "kind": "meeting", "title": "Réunion des conseillers du Jura",
-        "participants": 12, "duration_minutes": 120, **changes,
-    }  # fmt: skip
+        "date": TODAY,
+        "kind": "meeting",
+        "title": "Réunion des conseillers du Jura",
+        "participants": 12,
+        "duration_minutes": 120,
+        **changes,
+    }
 
 
 @time_machine.travel(TODAY)

@@ -40,9 +40,12 @@ def figures_fixture(jura, doubs, financial):
         factories.validated_contract(grand_dole, start=date(2021, 5, 3))
     )
     funding.record_payment(
-        post.instalments.first(), paid_on=date(2021, 6, 1), amount="10000",
-        reference="BDT-0001", by=financial,
-    )  # fmt: skip
+        post.instalments.first(),
+        paid_on=date(2021, 6, 1),
+        amount="10000",
+        reference="BDT-0001",
+        by=financial,
+    )
     return grand_dole
 
 
@@ -102,9 +105,12 @@ class TestIndex:
         header, *rows = lines
         assert header[:4] == ["Niveau", "Code", "Nom", "Région"]
         assert header[-5:] == [
-            "Candidatures", "Structures avec postes", "Postes attribués",
-            "Subventions engagées (€)", "Subventions versées (€)",
-        ]  # fmt: skip
+            "Candidatures",
+            "Structures avec postes",
+            "Postes attribués",
+            "Subventions engagées (€)",
+            "Subventions versées (€)",
+        ]
         jura = dict(zip(header, rows[0], strict=True))
         assert jura["Niveau"] == "Département" and jura["Code"] == "39"
         assert jura["Région"] == "Bourgogne-Franche-Comté"

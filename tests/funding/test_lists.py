@@ -97,8 +97,11 @@ def recover_one(structure, operator, *, ended_on=date(2021, 6, 30)):
     post = fund(structure)
     services.record_payment(
         post.instalments.order_by("due_date").first(),
-        paid_on=date(2021, 1, 15), amount="25000", reference="V", by=operator,
-    )  # fmt: skip
+        paid_on=date(2021, 1, 15),
+        amount="25000",
+        reference="V",
+        by=operator,
+    )
     return services.end_post_funding(post, end_date=ended_on, carry=False, by=operator)
 
 
@@ -150,9 +153,12 @@ class TestQueryCounts:
         for _ in range(30):
             post = fund(factories.StructureFactory(commune__departement=jura))
             services.record_payment(
-                post.instalments.first(), paid_on=date(2021, 2, 1), amount="1000",
-                reference="V", by=operator,
-            )  # fmt: skip
+                post.instalments.first(),
+                paid_on=date(2021, 2, 1),
+                amount="1000",
+                reference="V",
+                by=operator,
+            )
         self.make(3, operator, jura)  # something to recover in the totals
         client.force_login(operator)
         with django_assert_max_num_queries(9):
@@ -180,9 +186,12 @@ class TestQueryCounts:
         for instalment in [i for p in PostFunding.objects.all() for i in p.instalments.all()]:
             for n in range(3):
                 services.record_payment(
-                    instalment, paid_on=date(2022, 2, 1), amount="100", reference=f"V{n}",
+                    instalment,
+                    paid_on=date(2022, 2, 1),
+                    amount="100",
+                    reference=f"V{n}",
                     by=operator,
-                )  # fmt: skip
+                )
         client.force_login(operator)
         with django_assert_max_num_queries(9):
             response = client.get(reverse("funding:agreement", args=[post.agreement_id]))

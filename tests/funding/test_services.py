@@ -64,9 +64,12 @@ def test_one_running_funding_per_post(granted):
     renewal = factories.validated_contract(granted, start=date(2021, 3, 2), post=funding.post)
     with pytest.raises(IntegrityError), transaction.atomic():
         PostFunding.objects.create(
-            agreement=funding.agreement, post=funding.post, contract=renewal,
-            start_date=renewal.start_date, amount_cents=1,
-        )  # fmt: skip
+            agreement=funding.agreement,
+            post=funding.post,
+            contract=renewal,
+            start_date=renewal.start_date,
+            amount_cents=1,
+        )
 
 
 def test_payments_never_exceed_the_instalment(granted, operator):
@@ -137,9 +140,12 @@ def test_early_end_marks_what_was_overpaid_to_recover(granted, operator):
     post = start(granted, date(2021, 1, 1))
     for instalment in post.instalments.all():
         services.record_payment(
-            instalment, paid_on=date(2021, 1, 2), amount="25000", reference=f"V{instalment.pk}",
+            instalment,
+            paid_on=date(2021, 1, 2),
+            amount="25000",
+            reference=f"V{instalment.pk}",
             by=operator,
-        )  # fmt: skip
+        )
     ended = services.end_post_funding(post, end_date=date(2021, 6, 30), carry=False, by=operator)
     assert ended.unspent_outcome == UnspentOutcome.TO_RECOVER
     spent = 50_000_00 - ended.unspent_cents

@@ -81,9 +81,12 @@ def score_hundredths(person: Person, metres: int, today: date) -> int:
     closeness = (4000 * near + 50_000) // 100_000
     available_now = (person.available_from or today) <= today
     bonus = (
-        25 * person.trained + 20 * person.diploma + 15 * person.experience + 5 * person.pix
+        25 * person.trained
+        + 20 * person.diploma
+        + 15 * person.experience
+        + 5 * person.pix
         + 10 * available_now
-    )  # fmt: skip
+    )
     return closeness + 100 * bonus
 
 
@@ -98,9 +101,13 @@ def left_out(acted: Acted, zone_version: int) -> bool:
 
 
 def expected_lists(
-    people: list[Person], employers: list[Employer], acted: list[Acted], *, today: date,
+    people: list[Person],
+    employers: list[Employer],
+    acted: list[Acted],
+    *,
+    today: date,
     limit: int,
-) -> dict[tuple[int, int], tuple[int, int]]:  # fmt: skip
+) -> dict[tuple[int, int], tuple[int, int]]:
     """``{(candidate, structure): (metres, score in hundredths)}``: every structure with an
     open post holds its ``limit`` best allowed pairs (best score first, then the lowest
     candidate number), the pairs it acted on left out."""

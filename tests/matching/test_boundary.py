@@ -30,9 +30,11 @@ def destination(origin, km: float, bearing_degrees: float):
 
 def commune_at(point, n: int):
     return factories.CommuneFactory(
-        insee=f"39{n:03d}", latitude=point[0], longitude=point[1],
+        insee=f"39{n:03d}",
+        latitude=point[0],
+        longitude=point[1],
         departement=factories.DepartementFactory(code="39"),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -85,9 +87,15 @@ def test_a_candidate_update_takes_the_candidate_exactly_at_the_radius(structure,
 
 @pytest.mark.parametrize(
     "km, shown",
-    [(204.5, "À 205 km"), (204.4994, "À 204 km"), (203.5, "À 204 km"), (0.4, "À moins d’1 km"),
-     (0.5, "À 1 km"), (20.0, "À 20 km")],
-)  # fmt: skip
+    [
+        (204.5, "À 205 km"),
+        (204.4994, "À 204 km"),
+        (203.5, "À 204 km"),
+        (0.4, "À moins d’1 km"),
+        (0.5, "À 1 km"),
+        (20.0, "À 20 km"),
+    ],
+)
 def test_distances_are_shown_rounded_half_up(km, shown):
     assert engine.distance_reason(km) == shown
 

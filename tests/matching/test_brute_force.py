@@ -42,11 +42,12 @@ def world(db, settings):
     mainland = factories.DepartementFactory(code="39")
     departements = {
         code: factories.DepartementFactory(
-            code=code, name=f"Outre-mer {code}",
+            code=code,
+            name=f"Outre-mer {code}",
             region=factories.RegionFactory(code=f"0{i}", name=f"Région {code}"),
         )
         for i, code in enumerate(OVERSEAS, start=1)
-    }  # fmt: skip
+    }
     communes = []
     for n in range(60):
         if n < 45:  # mainland, clustered like a few towns and their countryside
@@ -61,27 +62,35 @@ def world(db, settings):
             postal = "97150" if code == "971" and n % 3 == 0 else f"{code}{n:02d}"
         communes.append(
             factories.CommuneFactory(
-                insee=f"{departement.code[:2]}{n:03d}", latitude=point[0], longitude=point[1],
-                departement=departement, postal_codes=postal,
+                insee=f"{departement.code[:2]}{n:03d}",
+                latitude=point[0],
+                longitude=point[1],
+                departement=departement,
+                postal_codes=postal,
             )
-        )  # fmt: skip
+        )
     structures = [
         factories.StructureFactory(
-            validated=True, granted_posts=rng.randint(1, 3), commune=rng.choice(communes),
-            desired_start_date=rng.choice([None, today - timedelta(days=20),
-                                           today + timedelta(days=rng.randint(1, 60))]),
+            validated=True,
+            granted_posts=rng.randint(1, 3),
+            commune=rng.choice(communes),
+            desired_start_date=rng.choice(
+                [None, today - timedelta(days=20), today + timedelta(days=rng.randint(1, 60))]
+            ),
         )
         for _ in range(18)
-    ]  # fmt: skip
+    ]
     candidates = [
         factories.CandidateFactory(
-            commune=rng.choice(communes), max_distance_km=rng.choice(DISTANCES),
-            available=rng.random() < 0.85, in_post=rng.random() < 0.05,
+            commune=rng.choice(communes),
+            max_distance_km=rng.choice(DISTANCES),
+            available=rng.random() < 0.85,
+            in_post=rng.random() < 0.05,
             available_from=today + timedelta(days=rng.randint(-30, 90)),
             former_advisor=rng.random() < 0.1,
         )
         for _ in range(150)
-    ]  # fmt: skip
+    ]
     return today, structures, candidates
 
 

@@ -180,15 +180,23 @@ def test_allowed_pairs_is_vectorised_and_exact():
     lat_s, lon_s = rng.uniform(43, 50, m), rng.uniform(-1, 7, m)
     today = np.datetime64("2021-06-01", "D")
     candidates = engine.CandidateSide(
-        ids=np.arange(n), xyz=engine.unit_vectors(lat_c, lon_c), territory=np.array([""] * n),
-        dates=np.full(n, today), max_km=rng.choice([5, 20, 40, 100], n).astype(float),
-        diploma=np.zeros(n, bool), experience=np.zeros(n, bool), pix=np.zeros(n, int),
-        trained=np.zeros(n, bool), zone_version=np.ones(n, int),
-    )  # fmt: skip
+        ids=np.arange(n),
+        xyz=engine.unit_vectors(lat_c, lon_c),
+        territory=np.array([""] * n),
+        dates=np.full(n, today),
+        max_km=rng.choice([5, 20, 40, 100], n).astype(float),
+        diploma=np.zeros(n, bool),
+        experience=np.zeros(n, bool),
+        pix=np.zeros(n, int),
+        trained=np.zeros(n, bool),
+        zone_version=np.ones(n, int),
+    )
     structures = engine.Side(
-        ids=np.arange(m), xyz=engine.unit_vectors(lat_s, lon_s), territory=np.array([""] * m),
+        ids=np.arange(m),
+        xyz=engine.unit_vectors(lat_s, lon_s),
+        territory=np.array([""] * m),
         dates=np.full(m, today),
-    )  # fmt: skip
+    )
     pairs = engine.allowed_pairs(candidates, structures, today=today.astype(object))
     # Brute force over every pair gives the same set.
     all_km = engine.great_circle_km(
@@ -236,13 +244,17 @@ def random_sides(seed: int, n: int, m: int, *, shared_places: bool = False):
 
     overseas = rng.random(n) < 0.1
     candidates = engine.CandidateSide(
-        ids=rng.permutation(n) + 1, xyz=places(n, overseas),
+        ids=rng.permutation(n) + 1,
+        xyz=places(n, overseas),
         territory=np.where(overseas, "971", ""),
         dates=today + rng.integers(-30, 60, n).astype("timedelta64[D]"),
         max_km=rng.choice([5.0, 10.0, 15.0, 20.0, 40.0, 100.0, 2000.0], n),
-        diploma=rng.random(n) < 0.3, experience=rng.random(n) < 0.3,
-        pix=rng.integers(0, 4, n), trained=rng.random(n) < 0.1, zone_version=np.ones(n, int),
-    )  # fmt: skip
+        diploma=rng.random(n) < 0.3,
+        experience=rng.random(n) < 0.3,
+        pix=rng.integers(0, 4, n),
+        trained=rng.random(n) < 0.1,
+        zone_version=np.ones(n, int),
+    )
     s_overseas = rng.random(m) < 0.15
     xyz = places(m, s_overseas)
     dates = today + rng.choice([-10, 0, 0, 0, 15, 40], m).astype("timedelta64[D]")
@@ -268,9 +280,10 @@ def best_per_structure(pairs, limit: int, candidate_ids) -> np.ndarray:
 def as_dict(pairs) -> dict:
     return {
         (int(c), int(s)): (km, score)
-        for c, s, km, score in zip(pairs.candidate, pairs.structure, pairs.km, pairs.score,
-                                   strict=True)
-    }  # fmt: skip
+        for c, s, km, score in zip(
+            pairs.candidate, pairs.structure, pairs.km, pairs.score, strict=True
+        )
+    }
 
 
 def every_allowed_pair_ranked(candidates, structures, limit, today, taken=()):
@@ -335,15 +348,23 @@ def test_best_pairs_break_ties_by_lowest_candidate_id():
     point = engine.unit_vectors(np.full(n, 46.67), np.full(n, 5.55))
     ids = np.random.default_rng(0).permutation(np.arange(100, 100 + n))
     candidates = engine.CandidateSide(
-        ids=ids, xyz=point, territory=np.array([""] * n), dates=np.full(n, today),
-        max_km=np.array([20.0, 2000.0] * (n // 2)), diploma=np.zeros(n, bool),
-        experience=np.zeros(n, bool), pix=np.zeros(n, int), trained=np.zeros(n, bool),
+        ids=ids,
+        xyz=point,
+        territory=np.array([""] * n),
+        dates=np.full(n, today),
+        max_km=np.array([20.0, 2000.0] * (n // 2)),
+        diploma=np.zeros(n, bool),
+        experience=np.zeros(n, bool),
+        pix=np.zeros(n, int),
+        trained=np.zeros(n, bool),
         zone_version=np.ones(n, int),
-    )  # fmt: skip
+    )
     structures = engine.Side(
-        ids=np.array([1, 2]), territory=np.array(["", ""]), dates=np.full(2, today),
+        ids=np.array([1, 2]),
+        territory=np.array(["", ""]),
+        dates=np.full(2, today),
         xyz=engine.unit_vectors(np.array([46.67, 46.70]), np.array([5.55, 5.55])),
-    )  # fmt: skip
+    )
     best = engine.best_pairs(candidates, structures, 4, today=today.astype(object))
     for s in (0, 1):
         kept = sorted(ids[best.candidate[best.structure == s]].tolist())

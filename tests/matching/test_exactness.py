@@ -93,13 +93,17 @@ def commune(place: int, point):
     departement, region, postal, _, _ = PLACES[place]
     n = next(INSEE)
     return factories.CommuneFactory(
-        insee=f"{n % 100_000:05d}", name=f"Commune {n}", latitude=point[0], longitude=point[1],
+        insee=f"{n % 100_000:05d}",
+        name=f"Commune {n}",
+        latitude=point[0],
+        longitude=point[1],
         postal_codes=postal or f"{n % 100_000:05d}",
         departement=factories.DepartementFactory(
-            code=departement, name=f"Département {departement}",
+            code=departement,
+            name=f"Département {departement}",
             region=factories.RegionFactory(code=region, name=f"Région {region}"),
         ),
-    )  # fmt: skip
+    )
 
 
 def quietly(action):
@@ -148,10 +152,11 @@ class Matching(RuleBasedStateMachine):
         if structures and how < 0.6:
             s = self.rng.choice(structures)
             place = next(
-                i for i, p in enumerate(PLACES)
+                i
+                for i, p in enumerate(PLACES)
                 if p[0] == s.commune.departement_id
                 and (p[2] is None) == (s.commune.postal_codes != "97150")
-            )  # fmt: skip
+            )
             origin = (s.commune.latitude, s.commune.longitude)
             if how < 0.3:
                 return place, (s.commune.latitude, s.commune.longitude)
@@ -171,9 +176,14 @@ class Matching(RuleBasedStateMachine):
 
     def new_candidate(self, **extra):
         profile = self.rng.choice(  # few profiles: many ties
-            [{}, {}, {"has_diploma": True}, {"pix_level": 2},
-             {"former_advisor": True, "has_diploma": True}]
-        )  # fmt: skip
+            [
+                {},
+                {},
+                {"has_diploma": True},
+                {"pix_level": 2},
+                {"former_advisor": True, "has_diploma": True},
+            ]
+        )
         return factories.CandidateFactory(**self.candidate_fields(), **profile, **extra)
 
     def grant(self, post_request, posts: int):
@@ -189,9 +199,10 @@ class Matching(RuleBasedStateMachine):
         point = (centre[0] + self.rng.gauss(0, spread), centre[1] + self.rng.gauss(0, spread))
         start = self.rng.choice([None, -15, 0, 10, 30])
         structure = factories.StructureFactory(
-            commune=commune(place, point), posts_requested=posts,
+            commune=commune(place, point),
+            posts_requested=posts,
             desired_start_date=None if start is None else self.today() + timedelta(days=start),
-        )  # fmt: skip
+        )
         request = factories.PostRequestFactory(structure=structure, opinion=Opinion.FAVOURABLE)
         quietly(lambda: self.grant(request, posts))
 
@@ -323,7 +334,7 @@ class Matching(RuleBasedStateMachine):
                 weekly_hours=35,
                 salary_cents=180_000,
                 by=by,
-            )  # fmt: skip
+            )
         )
 
     @rule(index=st.integers(0, 10**6), accept=st.booleans())
@@ -368,8 +379,11 @@ class Matching(RuleBasedStateMachine):
         assert stored == brute_force(self.today()), "the brute-force reference differs"
         report = engine.recompute_all()
         assert (report.created, report.updated, report.reproposed, report.removed) == (
-            0, 0, 0, 0,
-        ), "the full recomputation differs"  # fmt: skip
+            0,
+            0,
+            0,
+            0,
+        ), "the full recomputation differs"
         assert stored_lists() == stored
 
 
@@ -385,16 +399,27 @@ def stored_lists() -> dict:
 def brute_force(today) -> dict:
     people = [
         reference.Person(
-            pk=c.pk, latitude=c.commune.latitude, longitude=c.commune.longitude,
-            departement=c.commune.departement_id, postal_codes=c.commune.postal_codes,
+            pk=c.pk,
+            latitude=c.commune.latitude,
+            longitude=c.commune.longitude,
+            departement=c.commune.departement_id,
+            postal_codes=c.commune.postal_codes,
             max_km=c.max_distance_km,
-            matchable=(c.status == CandidateStatus.ACTIVE and c.email_confirmed_at is not None
-                       and c.available and not c.in_post),
-            available_from=c.available_from, trained=c.former_advisor, diploma=c.has_diploma,
-            experience=c.has_experience, pix=c.pix_level or 0, zone_version=c.zone_version,
+            matchable=(
+                c.status == CandidateStatus.ACTIVE
+                and c.email_confirmed_at is not None
+                and c.available
+                and not c.in_post
+            ),
+            available_from=c.available_from,
+            trained=c.former_advisor,
+            diploma=c.has_diploma,
+            experience=c.has_experience,
+            pix=c.pix_level or 0,
+            zone_version=c.zone_version,
         )
         for c in Candidate.objects.select_related("commune")
-    ]  # fmt: skip
+    ]
     occupied = {}
     for structure_id in Contract.objects.filter(status__in=OCCUPYING_STATUSES).values_list(
         "structure_id", flat=True
@@ -402,19 +427,24 @@ def brute_force(today) -> dict:
         occupied[structure_id] = occupied.get(structure_id, 0) + 1
     employers = [
         reference.Employer(
-            pk=s.pk, latitude=s.commune.latitude, longitude=s.commune.longitude,
-            departement=s.commune.departement_id, postal_codes=s.commune.postal_codes,
-            validated=s.status == StructureStatus.VALIDATED, granted=s.granted_posts,
-            occupied=occupied.get(s.pk, 0), start=s.desired_start_date,
+            pk=s.pk,
+            latitude=s.commune.latitude,
+            longitude=s.commune.longitude,
+            departement=s.commune.departement_id,
+            postal_codes=s.commune.postal_codes,
+            validated=s.status == StructureStatus.VALIDATED,
+            granted=s.granted_posts,
+            occupied=occupied.get(s.pk, 0),
+            start=s.desired_start_date,
         )
         for s in Structure.objects.select_related("commune")
-    ]  # fmt: skip
+    ]
     acted = [
         reference.Acted(c, s, status, origin == Origin.ENGINE, declined)
         for c, s, status, origin, declined in Proposal.objects.exclude(
             status=ProposalStatus.PROPOSED, origin=Origin.ENGINE
         ).values_list("candidate_id", "structure_id", "status", "origin", "declined_zone_version")
-    ]  # fmt: skip
+    ]
     return reference.expected_lists(people, employers, acted, today=today, limit=LIMIT)
 
 
@@ -447,8 +477,9 @@ def test_the_reference_sees_the_boundary_and_the_ranking():
     today = START.date()
 
     def person(pk, point, max_km=20, departement="39", postal="39000"):
-        return reference.Person(pk, *point, departement, postal, max_km, True, today, False,
-                                False, False, 0, 1)  # fmt: skip
+        return reference.Person(
+            pk, *point, departement, postal, max_km, True, today, False, False, False, 0, 1
+        )
 
     lons = (46.67, 5.55)
     employer = reference.Employer(1, *lons, "39", "39300", True, 1, 0, None)

@@ -17,17 +17,21 @@ PARIS = (48.85, 2.35)
 @pytest.fixture
 def lons(db):
     return factories.CommuneFactory(
-        insee="39300", latitude=LONS[0], longitude=LONS[1],
+        insee="39300",
+        latitude=LONS[0],
+        longitude=LONS[1],
         departement=factories.DepartementFactory(code="39"),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
 def paris(db):
     return factories.CommuneFactory(
-        insee="75056", latitude=PARIS[0], longitude=PARIS[1],
+        insee="75056",
+        latitude=PARIS[0],
+        longitude=PARIS[1],
         departement=factories.DepartementFactory(code="75"),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

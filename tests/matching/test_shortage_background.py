@@ -18,9 +18,11 @@ from tests import factories
 @pytest.fixture
 def jura(db):
     lons = factories.CommuneFactory(
-        insee="39300", latitude=46.6744, longitude=5.5547,
+        insee="39300",
+        latitude=46.6744,
+        longitude=5.5547,
         departement=factories.DepartementFactory(code="39", name="Jura"),
-    )  # fmt: skip
+    )
     factories.StructureFactory(validated=True, granted_posts=2, commune=lons)
     return lons
 

@@ -71,9 +71,14 @@ def test_the_advisor_at_30_days_then_the_structure_at_45_once_each(advisor, mana
 def test_a_new_report_starts_a_new_stretch(advisor, employer, manager, run):
     assert run(START + timedelta(days=30)) == [advisor.email]
     Report.objects.create(
-        advisor=advisor, structure=employer, departement_id=employer.departement_id,
-        date=START + timedelta(days=35), kind="individual", channel="remote", duration="30",
-    )  # fmt: skip
+        advisor=advisor,
+        structure=employer,
+        departement_id=employer.departement_id,
+        date=START + timedelta(days=35),
+        kind="individual",
+        channel="remote",
+        duration="30",
+    )
     assert run(START + timedelta(days=45)) == []  # reported 10 days ago
     assert run(START + timedelta(days=66)) == [advisor.email]  # 31 days later
 

@@ -50,9 +50,12 @@ def advisor_user(db):
 def requested(employer, manager, advisor_user):
     candidate = factories.CandidateFactory(commune=employer.commune, user=advisor_user)
     proposal = Proposal.objects.create(
-        candidate=candidate, structure=employer, status=ProposalStatus.SHORTLISTED,
-        distance_km=1, score=1,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=employer,
+        status=ProposalStatus.SHORTLISTED,
+        distance_km=1,
+        score=1,
+    )
     return contracts.request_recruitment(proposal, salary_cents=180_000, by=manager, **CDD)
 
 
@@ -84,9 +87,11 @@ def test_opinion_given_tells_the_national_team(jura, national, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         structures.give_opinion(post_request, opinion=Opinion.FAVOURABLE, by=prefect)
     assert outbox() == [
-        (national.email, f"Avis du préfet rendu : {post_request.structure.name} — "
-         "Conseiller numérique")
-    ]  # fmt: skip
+        (
+            national.email,
+            f"Avis du préfet rendu : {post_request.structure.name} — Conseiller numérique",
+        )
+    ]
 
 
 def test_recruitment_requested_tells_the_national_team(
@@ -94,9 +99,12 @@ def test_recruitment_requested_tells_the_national_team(
 ):
     candidate = factories.CandidateFactory(commune=employer.commune, user=advisor_user)
     proposal = Proposal.objects.create(
-        candidate=candidate, structure=employer, status=ProposalStatus.SHORTLISTED,
-        distance_km=1, score=1,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=employer,
+        status=ProposalStatus.SHORTLISTED,
+        distance_km=1,
+        score=1,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         contracts.request_recruitment(proposal, salary_cents=180_000, by=manager, **CDD)
     assert outbox() == [
@@ -143,9 +151,11 @@ def test_contract_end_requested_then_validated_then_ended(
             active, ended_on=date(2021, 6, 30), reason="resignation", by=manager
         )
     assert outbox() == [
-        (national.email, f"Fin de contrat à valider : {active.structure.name} — "
-         "Conseiller numérique")
-    ]  # fmt: skip
+        (
+            national.email,
+            f"Fin de contrat à valider : {active.structure.name} — Conseiller numérique",
+        )
+    ]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         contracts.validate_contract_end(active, by=national)
@@ -176,17 +186,23 @@ def test_training_scheduled_and_certified(
     training = Contract.objects.get(pk=active.pk).training
     with django_capture_on_commit_callbacks(execute=True):
         contracts.record_training(
-            training, positioning_level=2, start_date=START,
-            end_date=START + timedelta(weeks=8), by=national,
-        )  # fmt: skip
+            training,
+            positioning_level=2,
+            start_date=START,
+            end_date=START + timedelta(weeks=8),
+            by=national,
+        )
     assert {s for _, s in outbox()} == {"Formation initiale programmée — Conseiller numérique"}
     assert {to for to, _ in outbox()} == {advisor_user.email, manager.email}
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         contracts.record_training(
-            training, completed_on=date(2021, 6, 28), certified=True,
-            certified_on=date(2021, 7, 1), by=national,
-        )  # fmt: skip
+            training,
+            completed_on=date(2021, 6, 28),
+            certified=True,
+            certified_on=date(2021, 7, 1),
+            by=national,
+        )
     assert {s for _, s in outbox()} == {"Certification obtenue — Conseiller numérique"}
 
 
@@ -210,9 +226,12 @@ def test_a_non_essential_kind_switched_off_is_listed_but_not_e_mailed(
     services.set_preferences(national, disabled=[Kind.RECRUITMENT_REQUESTED])
     candidate = factories.CandidateFactory(commune=employer.commune, user=advisor_user)
     proposal = Proposal.objects.create(
-        candidate=candidate, structure=employer, status=ProposalStatus.SHORTLISTED,
-        distance_km=1, score=1,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=employer,
+        status=ProposalStatus.SHORTLISTED,
+        distance_km=1,
+        score=1,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         contracts.request_recruitment(proposal, salary_cents=180_000, by=manager, **CDD)
     assert mail.outbox == []

@@ -39,17 +39,22 @@ def test_a_place_as_a_structure(places):
     assert structure.siret == "21390198600017"
     assert (structure.code_insee, structure.code_postal) == ("39198", "39100")
     assert {r.value for r in structure.reseaux_porteurs} == {
-        "conseillers-numeriques", "france-service", "aidants-connect", "campus-connecte",
-        "fabrique-de-territoire", "grandes-ecoles-du-numerique",
-    }  # fmt: skip
+        "conseillers-numeriques",
+        "france-service",
+        "aidants-connect",
+        "campus-connecte",
+        "fabrique-de-territoire",
+        "grandes-ecoles-du-numerique",
+    }
     assert structure.horaires_accueil == "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00"
 
 
 def test_each_service_of_a_place_is_a_data_inclusion_service(places):
     services = [
-        s for s in load("data-inclusion-services")
+        s
+        for s in load("data-inclusion-services")
         if s["structure_id"].endswith(f"--lieu-{places['full'].pk}")
-    ]  # fmt: skip
+    ]
     assert len(services) == 7
     procedures = next(s for s in services if s["nom"] == "Aide aux démarches administratives")
     assert procedures["thematiques"] == ["numerique--acceder-a-des-services-en-ligne"]
@@ -61,9 +66,10 @@ def test_each_service_of_a_place_is_a_data_inclusion_service(places):
 
 def test_a_place_without_listed_services_offers_a_general_one(places):
     (service,) = [
-        s for s in load("data-inclusion-services")
+        s
+        for s in load("data-inclusion-services")
         if s["structure_id"].endswith(f"--lieu-{places['overseas'].pk}")
-    ]  # fmt: skip
+    ]
     assert service["nom"] == "Accompagnement au numérique"
     assert service["publics"] == ["personnes-en-situation-de-handicap"]
     assert service["frais"] == "payant"
@@ -72,9 +78,10 @@ def test_a_place_without_listed_services_offers_a_general_one(places):
 
 def test_everyone_stands_alone_in_publics(places):
     (service,) = [
-        s for s in load("data-inclusion-services")
+        s
+        for s in load("data-inclusion-services")
         if s["structure_id"].endswith(f"--lieu-{places['itinerant'].pk}")
-    ]  # fmt: skip
+    ]
     assert service["publics"] == ["tous-publics"]
 
 

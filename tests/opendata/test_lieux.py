@@ -37,14 +37,22 @@ def test_the_checker_catches_each_kind_of_mistake(schema):
     text = standard_file(EXAMPLE_NAME).read_text(encoding="utf-8")
     header, row = list(csv.reader(io.StringIO(text, newline="")))
     broken = dict(zip(header, row, strict=True)) | {
-        "pivot": "", "code_postal": "5110", "telephone": "03 84 12 34 56",
-        "services": "Aide aux démarches|Autre", "date_maj": "02/04/2024", "latitude": "nord",
-    }  # fmt: skip
+        "pivot": "",
+        "code_postal": "5110",
+        "telephone": "03 84 12 34 56",
+        "services": "Aide aux démarches|Autre",
+        "date_maj": "02/04/2024",
+        "latitude": "nord",
+    }
     errors = check_csv(schema, _csv(header, [list(broken.values())]))
     assert [error.split(" :")[0] for error in errors] == [
-        "ligne 2, pivot", "ligne 2, code_postal", "ligne 2, latitude", "ligne 2, telephone",
-        "ligne 2, date_maj", "ligne 2, services",
-    ]  # fmt: skip
+        "ligne 2, pivot",
+        "ligne 2, code_postal",
+        "ligne 2, latitude",
+        "ligne 2, telephone",
+        "ligne 2, date_maj",
+        "ligne 2, services",
+    ]
     assert check_csv(schema, _csv(list(reversed(header)), [row]))  # column order
 
 
@@ -83,11 +91,14 @@ def test_a_full_place_in_the_standard_s_words(places):
     assert row["typologie"] == "EPCI"
     assert row["structure_parente"] == "CC du Grand Dole"
     assert row["services"].split("|") == [
-        "Maîtrise des outils numériques du quotidien", "Aide aux démarches administratives",
-        "Utilisation sécurisée du numérique", "Insertion professionnelle via le numérique",
-        "Parentalité et éducation avec le numérique", "Loisirs et créations numériques",
+        "Maîtrise des outils numériques du quotidien",
+        "Aide aux démarches administratives",
+        "Utilisation sécurisée du numérique",
+        "Insertion professionnelle via le numérique",
+        "Parentalité et éducation avec le numérique",
+        "Loisirs et créations numériques",
         "Compréhension du monde numérique",
-    ]  # fmt: skip
+    ]
     assert row["publics_specifiquement_adresses"] == "Jeunes|Seniors|Familles et/ou enfants"
     assert row["frais_a_charge"] == "Gratuit sous condition"
     assert row["dispositif_programmes_nationaux"] == (

@@ -35,8 +35,15 @@ def deployment(places, jura):
 def test_posts_per_departement(deployment):
     rows = {row["code_departement"]: row for row in read("postes-par-departement")}
     assert list(rows["39"].values()) == [
-        "39", "Jura", "27", "Bourgogne-Franche-Comté", "3", "1", "2", "150000.00"
-    ]  # fmt: skip
+        "39",
+        "Jura",
+        "27",
+        "Bourgogne-Franche-Comté",
+        "3",
+        "1",
+        "2",
+        "150000.00",
+    ]
     assert list(rows["971"].values())[4:] == ["2", "1", "1", "64000.00"]
     assert list(rows["05"].values())[4:] == ["0", "0", "0", "0.00"]
 
@@ -60,14 +67,20 @@ def test_structures_are_the_validated_ones_without_personal_data(deployment):
     assert [r["nom"] for r in rows] == ["CC du Grand Dole", "Association Karukera"]
     dole = rows[0]
     assert (dole["type_juridique"], dole["code_insee_commune"], dole["code_departement"]) == (
-        "Intercommunalité (EPCI)", "39198", "39"
-    )  # fmt: skip
+        "Intercommunalité (EPCI)",
+        "39198",
+        "39",
+    )
     assert (dole["postes_attribues"], dole["conseillers_en_poste"]) == ("3", "2")
     assert dole["subvention_engagee_euros"] == "150000.00"
     content = datasets.get(datasets.BY_SLUG["structures"]).content.decode()
     for structure in Structure.objects.all():
-        for personal in (structure.contact_last_name, structure.contact_email,
-                         structure.contact_phone, structure.contact_role):  # fmt: skip
+        for personal in (
+            structure.contact_last_name,
+            structure.contact_email,
+            structure.contact_phone,
+            structure.contact_role,
+        ):
             assert personal not in content
 
 
@@ -75,13 +88,15 @@ def test_a_siret_is_listed_once_with_its_posts_added_up(deployment, jura):
     """A SIRET granted posts twice (two validated applications) is one row."""
     first = Structure.objects.get(name="CC du Grand Dole")
     factories.StructureFactory(
-        name="CC du Grand Dole (seconde candidature)", siret=first.siret, validated=True,
-        granted_posts=2, committed_subsidy_cents=2 * 50_000_00, possible_duplicate_of=first,
+        name="CC du Grand Dole (seconde candidature)",
+        siret=first.siret,
+        validated=True,
+        granted_posts=2,
+        committed_subsidy_cents=2 * 50_000_00,
+        possible_duplicate_of=first,
         commune=first.commune,
-    )  # fmt: skip
+    )
     rows = [r for r in read("structures") if r["siret"] == first.siret]
     assert len(rows) == 1
     assert rows[0]["nom"] == "CC du Grand Dole"
-    assert (rows[0]["postes_attribues"], rows[0]["subvention_engagee_euros"]) == (
-        "5", "250000.00"
-    )  # fmt: skip
+    assert (rows[0]["postes_attribues"], rows[0]["subvention_engagee_euros"]) == ("5", "250000.00")

@@ -20,9 +20,13 @@ def make_key(national):
 
     def make(*scopes, departements=(), regions=(), name="Plateforme régionale"):
         key = ApiKey(
-            name=name, organisation="Hub numérique BFC", contact_email="api@hub.example",
-            scopes=list(scopes), departements=list(departements), regions=list(regions),
-        )  # fmt: skip
+            name=name,
+            organisation="Hub numérique BFC",
+            contact_email="api@hub.example",
+            scopes=list(scopes),
+            departements=list(departements),
+            regions=list(regions),
+        )
         clear_key = services.create_key(key, by=national)
         return key, clear_key
 

@@ -17,7 +17,7 @@ def test_the_national_team_creates_a_key_shown_once(client, national, jura):
             "contact_email": "api@hub.example",
             "scopes": [Scope.PLACES, Scope.STRUCTURES],
             "departements": ["39"],
-        },  # fmt: skip
+        },
         follow=True,
     )
     page = response.content.decode()

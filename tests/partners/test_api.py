@@ -22,25 +22,37 @@ def get(client, url, key=None, **params):
 @pytest.fixture
 def dole(jura):
     return factories.CommuneFactory(
-        insee="39198", name="Dole", postal_codes="39100", departement=jura,
-        latitude=47.09, longitude=5.49,
-    )  # fmt: skip
+        insee="39198",
+        name="Dole",
+        postal_codes="39100",
+        departement=jura,
+        latitude=47.09,
+        longitude=5.49,
+    )
 
 
 @pytest.fixture
 def besancon(doubs):
     return factories.CommuneFactory(
-        insee="25056", name="Besançon", postal_codes="25000", departement=doubs,
-        latitude=47.24, longitude=6.02,
-    )  # fmt: skip
+        insee="25056",
+        name="Besançon",
+        postal_codes="25000",
+        departement=doubs,
+        latitude=47.24,
+        longitude=6.02,
+    )
 
 
 def make_place(commune, *, advisors=1, shown=False, **fields):
     values = {
-        "name": f"Médiathèque de {commune.name}", "address": "1 place de la Mairie",
-        "commune": commune, "latitude": commune.latitude, "longitude": commune.longitude,
-        "access": Access.WALK_IN, "opening_hours": "Mo-Fr 09:00-12:00",
-    } | fields  # fmt: skip
+        "name": f"Médiathèque de {commune.name}",
+        "address": "1 place de la Mairie",
+        "commune": commune,
+        "latitude": commune.latitude,
+        "longitude": commune.longitude,
+        "access": Access.WALK_IN,
+        "opening_hours": "Mo-Fr 09:00-12:00",
+    } | fields
     place = Place.objects.create(**values)
     for n in range(advisors):
         user = factories.UserFactory(
@@ -245,8 +257,11 @@ def test_a_key_restricted_to_the_jura_sees_only_its_structures(client, make_key,
     item = response.json()["items"][0]
     assert item["contact"]["email"] == ecla.contact_email
     assert (item["commune"], item["commune_name"], item["departement"], item["region"]) == (
-        ecla.commune_id, ecla.commune.name, "39", jura.region_id
-    )  # fmt: skip
+        ecla.commune_id,
+        ecla.commune.name,
+        "39",
+        jura.region_id,
+    )
     assert (item["status"], item["status_label"]) == (ecla.status, ecla.get_status_display())
     assert item["posts_granted"] == ecla.granted_posts
     assert get(client, f"{STRUCTURES}/{ecla.pk}", clear_key).status_code == 200

@@ -9,9 +9,11 @@ from cnfs.partners.models import ApiKey
 
 def _key(**fields):
     values = {
-        "name": "Carte régionale", "organisation": "Hub", "contact_email": "api@hub.example",
+        "name": "Carte régionale",
+        "organisation": "Hub",
+        "contact_email": "api@hub.example",
         "scopes": [Scope.PLACES],
-    } | fields  # fmt: skip
+    } | fields
     return ApiKey(**values)
 
 

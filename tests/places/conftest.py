@@ -17,23 +17,36 @@ def make_advisor(structure, **user_fields):
     user = factories.UserFactory(roles=[(Role.ADVISOR, {})], **user_fields)
     candidate = factories.CandidateFactory(commune=structure.commune, user=user, in_post=True)
     proposal = Proposal.objects.create(
-        candidate=candidate, structure=structure, status=ProposalStatus.RECRUITED,
-        distance_km=1, score=1,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=structure,
+        status=ProposalStatus.RECRUITED,
+        distance_km=1,
+        score=1,
+    )
     Contract.objects.create(
-        proposal=proposal, candidate=candidate, structure=structure, kind="cdi",
+        proposal=proposal,
+        candidate=candidate,
+        structure=structure,
+        kind="cdi",
         post=factories.post_for(structure),
-        start_date=date(2021, 3, 1), weekly_hours=35, gross_monthly_salary_cents=180_000,
+        start_date=date(2021, 3, 1),
+        weekly_hours=35,
+        gross_monthly_salary_cents=180_000,
         status=ContractStatus.ACTIVE,
-    )  # fmt: skip
+    )
     return user
 
 
 def make_place(structure, *advisors, main=False, **fields):
     values = {
-        "name": "Médiathèque", "address": "1 rue de la Paix", "commune": structure.commune,
-        "latitude": 46.67, "longitude": 5.55, "access": Access.WALK_IN, "structure": structure,
-    } | fields  # fmt: skip
+        "name": "Médiathèque",
+        "address": "1 rue de la Paix",
+        "commune": structure.commune,
+        "latitude": 46.67,
+        "longitude": 5.55,
+        "access": Access.WALK_IN,
+        "structure": structure,
+    } | fields
     place = Place.objects.create(**values)
     for advisor in advisors:
         PlaceAdvisor.objects.create(place=place, advisor=advisor, main=main)
@@ -43,9 +56,14 @@ def make_place(structure, *advisors, main=False, **fields):
 @pytest.fixture
 def dole(jura):
     return factories.CommuneFactory(
-        insee="39198", name="Dole", search_name="dole", postal_codes="39100", departement=jura,
-        latitude=47.09, longitude=5.49,
-    )  # fmt: skip
+        insee="39198",
+        name="Dole",
+        search_name="dole",
+        postal_codes="39100",
+        departement=jura,
+        latitude=47.09,
+        longitude=5.49,
+    )
 
 
 @pytest.fixture

@@ -60,8 +60,11 @@ def test_the_sql_bands_agree_with_the_python_ones(employer):
     for place in annotated:
         assert place.freshness_band == band_of(place.checked_at, TODAY)
     assert Place.objects.freshness_counts(TODAY) == {
-        "a_jour": 1, "a_surveiller": 1, "a_verifier": 1, "a_mettre_a_jour": 2,
-    }  # fmt: skip
+        "a_jour": 1,
+        "a_surveiller": 1,
+        "a_verifier": 1,
+        "a_mettre_a_jour": 2,
+    }
 
 
 # Appointment link ---------------------------------------------------------------------------
@@ -86,10 +89,16 @@ def test_the_form_shows_the_appointment_error_at_the_field(client, place, adviso
     client.force_login(advisor)
     response = client.post(
         reverse("places:edit", args=[place.pk]),
-        {"name": place.name, "address": place.address, "commune": place.commune.label,
-         "access": "walk_in", "itinerant": "fixed", "fees": "Gratuit",
-         "appointment_url": "http://exemple.fr/rdv"},
-    )  # fmt: skip
+        {
+            "name": place.name,
+            "address": place.address,
+            "commune": place.commune.label,
+            "access": "walk_in",
+            "itinerant": "fixed",
+            "fees": "Gratuit",
+            "appointment_url": "http://exemple.fr/rdv",
+        },
+    )
     assert response.status_code == 200
     assert "commençant par https://" in response.context["form"].errors["appointment_url"][0]
 
@@ -127,9 +136,12 @@ def test_an_edit_is_a_check(place, advisor):
 @time_machine.travel(at(2026, 12, 4), tick=False)
 def test_a_new_place_is_checked_when_created(advisor, dole):
     place = services.create_place(
-        by=advisor, name="Espace numérique", address="2 rue Pasteur", commune=dole,
+        by=advisor,
+        name="Espace numérique",
+        address="2 rue Pasteur",
+        commune=dole,
         access="walk_in",
-    )  # fmt: skip
+    )
     assert place.checked_at == at(2026, 12, 4)
 
 
@@ -228,8 +240,9 @@ def test_a_place_without_anyone_to_tell_is_counted_apart(employer, mailoutbox):
     assert mailoutbox == []
 
 
-def test_an_inactive_account_is_not_reminded(stale_place, advisor, manager, mailoutbox,
-                                             django_capture_on_commit_callbacks):  # fmt: skip
+def test_an_inactive_account_is_not_reminded(
+    stale_place, advisor, manager, mailoutbox, django_capture_on_commit_callbacks
+):
     type(manager).objects.filter(pk=manager.pk).update(is_active=False)
     with django_capture_on_commit_callbacks(execute=True):
         remind(TODAY, "--apply")

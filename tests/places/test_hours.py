@@ -56,7 +56,7 @@ def test_empty_hours_are_allowed():
                 "Du lundi au mercredi et le samedi : 10 h – 12 h",
                 "Fermé les jours fériés",
             ],
-        ),  # fmt: skip
+        ),
         ("09:00-18:00", ["Tous les jours : 9 h – 18 h"]),
         ("24/7", ["Ouvert 24 h sur 24, 7 jours sur 7"]),
     ],

@@ -18,9 +18,13 @@ def main_places(advisor):
 
 def test_an_advisor_creates_a_place_of_his_structure_and_works_there(advisor, employer, dole):
     place = services.create_place(
-        by=advisor, commune=dole, phone="03 84 79 78 40", main=True,
-        services=[Service.SECURITY, Service.EVERYDAY_USES], **FIELDS,
-    )  # fmt: skip
+        by=advisor,
+        commune=dole,
+        phone="03 84 79 78 40",
+        main=True,
+        services=[Service.SECURITY, Service.EVERYDAY_USES],
+        **FIELDS,
+    )
     assert place.structure == employer
     assert place.phone == "+33384797840"
     assert (place.latitude, place.longitude) == (47.09, 5.49)  # the commune's point

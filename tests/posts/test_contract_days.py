@@ -32,13 +32,20 @@ def at_term(national, jura):
         user = factories.UserFactory()
         candidate = factories.CandidateFactory(commune=structure.commune, user=user)
         contract = recruit(
-            structure, national, start=TODAY - timedelta(days=364), end=TODAY,
+            structure,
+            national,
+            start=TODAY - timedelta(days=364),
+            end=TODAY,
             candidate=candidate,
-        )  # fmt: skip
+        )
         place = Place.objects.create(
-            name="Médiathèque", address="1 rue", commune=structure.commune, latitude=46.6,
-            longitude=5.5, access="walk_in",
-        )  # fmt: skip
+            name="Médiathèque",
+            address="1 rue",
+            commune=structure.commune,
+            latitude=46.6,
+            longitude=5.5,
+            access="walk_in",
+        )
         PlaceAdvisor.objects.create(place=place, advisor=user, main=True)
     return contract
 

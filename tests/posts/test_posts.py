@@ -54,14 +54,20 @@ def granted_structure(national, posts=2, on=TODAY):
 def recruit(structure, national, *, start, end=None, candidate=None, **fields):
     candidate = candidate or factories.CandidateFactory(commune=structure.commune)
     proposal = Proposal.objects.create(
-        candidate=candidate, structure=structure, status=ProposalStatus.SHORTLISTED,
-        distance_km=1, score=1,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=structure,
+        status=ProposalStatus.SHORTLISTED,
+        distance_km=1,
+        score=1,
+    )
     terms = {**CDD, **fields}
     contract = contracts.request_recruitment(
-        proposal, start_date=start, end_date=end or start + timedelta(days=730),
-        by=manager_of(structure), **terms,
-    )  # fmt: skip
+        proposal,
+        start_date=start,
+        end_date=end or start + timedelta(days=730),
+        by=manager_of(structure),
+        **terms,
+    )
     return contracts.validate_recruitment(contract, by=national)
 
 
@@ -87,9 +93,7 @@ def derived(structure) -> tuple[int, int, int]:
 
 def stored(structure) -> tuple[int, int, int]:
     structure.refresh_from_db()
-    return (
-        structure.granted_posts, structure.occupied_posts, structure.committed_subsidy_cents
-    )  # fmt: skip
+    return (structure.granted_posts, structure.occupied_posts, structure.committed_subsidy_cents)
 
 
 class TestPostsFromDecisions:
@@ -105,9 +109,12 @@ class TestPostsFromDecisions:
         recruit(jura_structure, national, start=TODAY)
         owner = manager_of(jura_structure)
         request_amendment(
-            jura_structure, kind=RequestKind.GIVEBACK, posts=1, reason="financial_capacity",
+            jura_structure,
+            kind=RequestKind.GIVEBACK,
+            posts=1,
+            reason="financial_capacity",
             by=owner,
-        )  # fmt: skip
+        )
         session = committee.create_session(session_date=TODAY, by=national)
         committee.build_agenda(session, by=national)
         item = session.items.get()
@@ -140,9 +147,11 @@ class TestTime:
     def test_training_stages_follow_their_dates(self, national, jura_structure):
         contract = recruit(jura_structure, national, start=TODAY - timedelta(days=10))
         training = contracts.record_training(
-            contract.training, start_date=TODAY + timedelta(days=7),
-            end_date=TODAY + timedelta(days=60), by=national,
-        )  # fmt: skip
+            contract.training,
+            start_date=TODAY + timedelta(days=7),
+            end_date=TODAY + timedelta(days=60),
+            by=national,
+        )
         assert training.status == "planned"
         with time_machine.travel(TODAY + timedelta(days=8), tick=False):
             assert training.status == "in_progress"
@@ -167,10 +176,12 @@ class TestPeople:
             )
             for _ in range(2)
         ]
-        first = recruit(jura_structure, national, start=TODAY - timedelta(days=365),
-                        candidate=twins[0])  # fmt: skip
-        second = recruit(jura_structure, national, start=TODAY - timedelta(days=30),
-                         candidate=twins[1])  # fmt: skip
+        first = recruit(
+            jura_structure, national, start=TODAY - timedelta(days=365), candidate=twins[0]
+        )
+        second = recruit(
+            jura_structure, national, start=TODAY - timedelta(days=30), candidate=twins[1]
+        )
         assert first.post != second.post
         contracts.end_contract(second, ended_on=TODAY, reason="resignation", by=national)
         second_funding = PostFunding.objects.get(contract=second)
@@ -213,13 +224,21 @@ class TestPeople:
     def test_part_time_needs_a_derogation_from_the_national_team(self, national, jura_structure):
         candidate = factories.CandidateFactory(commune=jura_structure.commune)
         proposal = Proposal.objects.create(
-            candidate=candidate, structure=jura_structure, status=ProposalStatus.SHORTLISTED,
-            distance_km=1, score=1,
-        )  # fmt: skip
+            candidate=candidate,
+            structure=jura_structure,
+            status=ProposalStatus.SHORTLISTED,
+            distance_km=1,
+            score=1,
+        )
         contract = contracts.request_recruitment(
-            proposal, kind="cdi", start_date=TODAY, end_date=None, weekly_hours=24,
-            salary_cents=1_500_00, by=manager_of(jura_structure),
-        )  # fmt: skip
+            proposal,
+            kind="cdi",
+            start_date=TODAY,
+            end_date=None,
+            weekly_hours=24,
+            salary_cents=1_500_00,
+            by=manager_of(jura_structure),
+        )
         with pytest.raises(ValidationError) as error:
             contracts.validate_recruitment(contract, by=national)
         assert "temps plein" in error.value.message_dict["derogation"][0]
@@ -245,19 +264,26 @@ class TestDuplicates:
             committee.decide(item, decision=Decision.GRANTED, posts=1, by=national)
         assert "doublon" in error.value.message_dict["duplicate_reason"][0]
         committee.decide(
-            item, decision=Decision.GRANTED, posts=1, by=national,
+            item,
+            decision=Decision.GRANTED,
+            posts=1,
+            by=national,
             duplicate_reason="Deux établissements distincts d’une même association.",
-        )  # fmt: skip
+        )
         entry = AuditEntry.objects.get(action="session.decide_duplicate")
         assert "Deux établissements" in entry.summary
 
 
 @settings(
-    max_examples=15, deadline=None,
+    max_examples=15,
+    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)  # fmt: skip
-@given(events=st.lists(st.sampled_from(["recruit", "reject", "end", "grant", "give_back"]),
-                       min_size=1, max_size=12))  # fmt: skip
+)
+@given(
+    events=st.lists(
+        st.sampled_from(["recruit", "reject", "end", "grant", "give_back"]), min_size=1, max_size=12
+    )
+)
 def test_counters_equal_their_derivation_after_any_sequence(national, jura, events):
     """The structure's counters (kept by the post service) equal their computation from
     posts and contracts after random sequences of decisions and recruitments."""
@@ -269,9 +295,12 @@ def test_counters_equal_their_derivation_after_any_sequence(national, jura, even
             if event == "recruit":
                 candidate = factories.CandidateFactory(commune=structure.commune)
                 proposal = Proposal.objects.create(
-                    candidate=candidate, structure=structure,
-                    status=ProposalStatus.SHORTLISTED, distance_km=1, score=1,
-                )  # fmt: skip
+                    candidate=candidate,
+                    structure=structure,
+                    status=ProposalStatus.SHORTLISTED,
+                    distance_km=1,
+                    score=1,
+                )
                 pending.append(
                     contracts.request_recruitment(
                         proposal,
@@ -279,7 +308,7 @@ def test_counters_equal_their_derivation_after_any_sequence(national, jura, even
                         end_date=on + timedelta(days=700),
                         by=manager_of(structure),
                         **CDD,
-                    )  # fmt: skip
+                    )
                 )
             elif event == "reject" and pending:
                 contracts.reject_recruitment(pending.pop(), reason="Non", by=national)
@@ -294,9 +323,13 @@ def test_counters_equal_their_derivation_after_any_sequence(national, jura, even
             elif event in ("grant", "give_back"):
                 kind = RequestKind.ADDITION if event == "grant" else RequestKind.GIVEBACK
                 Structure.objects.filter(pk=structure.pk).update(status="validated")
-                request_amendment(structure, kind=kind, posts=1, reason=(
-                    "strong_demand" if event == "grant" else "financial_capacity"
-                ), by=manager_of(structure))  # fmt: skip
+                request_amendment(
+                    structure,
+                    kind=kind,
+                    posts=1,
+                    reason=("strong_demand" if event == "grant" else "financial_capacity"),
+                    by=manager_of(structure),
+                )
                 with time_machine.travel(on, tick=False):
                     session = committee.create_session(session_date=on, by=national)
                     committee.build_agenda(session, by=national)
@@ -326,9 +359,11 @@ def migrated_demo(tmp_path_factory):
     connection.close()
     root = Path(__file__).resolve().parents[2]
     subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=root, check=True,
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=root,
+        check=True,
         env={"PATH": "/usr/bin:/bin", "DEBUG": "1", "DATABASE_URL": f"sqlite:///{path}"},
-    )  # fmt: skip
+    )
     connection = sqlite3.connect(path)
     yield connection
     connection.close()

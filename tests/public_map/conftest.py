@@ -9,10 +9,14 @@ from tests import factories
 def make_place(commune, *, advisors=1, shown=False, **fields):
     """A public place of ``commune`` with ``advisors`` advisors working there."""
     values = {
-        "name": f"Lieu de {commune.name}", "address": "1 place de la Mairie", "commune": commune,
-        "latitude": commune.latitude, "longitude": commune.longitude, "access": Access.WALK_IN,
+        "name": f"Lieu de {commune.name}",
+        "address": "1 place de la Mairie",
+        "commune": commune,
+        "latitude": commune.latitude,
+        "longitude": commune.longitude,
+        "access": Access.WALK_IN,
         "opening_hours": "Mo-Fr 09:00-12:00,14:00-17:00",
-    } | fields  # fmt: skip
+    } | fields
     place = Place.objects.create(**values)
     for _ in range(advisors):
         user = factories.UserFactory(roles=[(Role.ADVISOR, {})])
@@ -32,9 +36,15 @@ def communes(rhone, jura):
 
     def commune(insee, name, postal, lat, lon, departement):
         return factories.CommuneFactory(
-            insee=insee, name=name, search_name=name.lower(), postal_codes=postal,
-            departement=departement, latitude=lat, longitude=lon, population=10_000,
-        )  # fmt: skip
+            insee=insee,
+            name=name,
+            search_name=name.lower(),
+            postal_codes=postal,
+            departement=departement,
+            latitude=lat,
+            longitude=lon,
+            population=10_000,
+        )
 
     return {
         "lyon": commune("69123", "Lyon", "69001 69002", 45.758, 4.835, rhone),

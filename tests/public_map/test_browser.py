@@ -14,9 +14,11 @@ def test_search_a_commune_see_the_nearest_place_first_and_open_it(live_server, p
     make_place(communes["dole"], name="Espace numérique de Dole")
     make_place(communes["givors"], name="Médiathèque de Givors")
     nearest = make_place(
-        communes["villeurbanne"], name="Maison France Services de Villeurbanne",
-        services=[Service.ONLINE_PROCEDURES], shown=True,
-    )  # fmt: skip
+        communes["villeurbanne"],
+        name="Maison France Services de Villeurbanne",
+        services=[Service.ONLINE_PROCEDURES],
+        shown=True,
+    )
     page.goto(f"{live_server.url}/carte/")
     assert axe_violations(page) == []
     page.get_by_label("Commune ou code postal").fill("Lyon")
@@ -78,7 +80,7 @@ def gathered(communes):
             name=f"Lieu lyonnais {i}",
             latitude=lyon.latitude + 0.001 * i,
             longitude=lyon.longitude,
-        )  # fmt: skip
+        )
         for i in range(3)
     ]
     return places + [make_place(communes["villeurbanne"], name="Espace de Villeurbanne")]

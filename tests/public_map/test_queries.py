@@ -109,8 +109,15 @@ def test_bbox_returns_only_the_places_inside(communes):
     assert data["kind"] == "places"
     assert sorted(names(data["places"])) == ["Lyon", "Villeurbanne"]
     assert set(data["places"][0]) == {
-        "id", "name", "lat", "lon", "commune", "itinerant", "access", "appointment"
-    }  # fmt: skip
+        "id",
+        "name",
+        "lat",
+        "lon",
+        "commune",
+        "itinerant",
+        "access",
+        "appointment",
+    }
 
 
 def test_few_places_are_shown_even_zoomed_out(communes):

@@ -115,19 +115,32 @@ def test_outlines_are_the_departements_geojson_cached(client):
 
 def test_place_details(client, communes, frozen):
     place = make_place(
-        communes["lyon"], name="Médiathèque Lacassagne", services=[Service.SECURITY],
-        publics=["Seniors (+ 65 ans)"], labels=["France Services"], phone="+33478000000",
-        email="contact@mediatheque.fr", website="https://mediatheque.example.fr",
+        communes["lyon"],
+        name="Médiathèque Lacassagne",
+        services=[Service.SECURITY],
+        publics=["Seniors (+ 65 ans)"],
+        labels=["France Services"],
+        phone="+33478000000",
+        email="contact@mediatheque.fr",
+        website="https://mediatheque.example.fr",
         opening_hours="Mo-Fr 09:00-12:00",
-    )  # fmt: skip
+    )
     response = client.get(reverse("public:place", args=[place.pk]))
     html = response.content.decode()
     for text in (
-        "Médiathèque Lacassagne", "Du lundi au vendredi : 9 h – 12 h", "Ouvert maintenant",
-        "Accès libre", "Navigation sécurisée", "Seniors (+ 65 ans)", "France Services",
-        "04 78 00 00 00", "tel:+33-4-78-00-00-00", "contact@mediatheque.fr",
-        "https://mediatheque.example.fr", "Gratuit",
-    ):  # fmt: skip
+        "Médiathèque Lacassagne",
+        "Du lundi au vendredi : 9 h – 12 h",
+        "Ouvert maintenant",
+        "Accès libre",
+        "Navigation sécurisée",
+        "Seniors (+ 65 ans)",
+        "France Services",
+        "04 78 00 00 00",
+        "tel:+33-4-78-00-00-00",
+        "contact@mediatheque.fr",
+        "https://mediatheque.example.fr",
+        "Gratuit",
+    ):
         assert text in html, text
 
 
@@ -254,10 +267,15 @@ def test_a_shared_postal_code_searches_from_the_most_populous_and_offers_the_oth
     client, communes, spread
 ):
     foucherans = factories.CommuneFactory(
-        insee="39233", name="Foucherans", search_name="foucherans", postal_codes="39100",
-        departement=communes["dole"].departement, population=2284, latitude=47.084,
+        insee="39233",
+        name="Foucherans",
+        search_name="foucherans",
+        postal_codes="39100",
+        departement=communes["dole"].departement,
+        population=2284,
+        latitude=47.084,
         longitude=5.452,
-    )  # fmt: skip
+    )
     response = client.get(reverse("public:map"), {"commune": "39100", "itinerant": "on"})
     assert response.context["point"][2] == "Dole"
     assert [other["name"] for other in response.context["alternatives"]] == ["Foucherans"]
@@ -273,13 +291,21 @@ def test_a_shared_postal_code_searches_from_the_most_populous_and_offers_the_oth
 def islands(db):
     """Pointe-à-Pitre (Guadeloupe) and Saint-Martin (postal code 97150, a world of its own)."""
     guadeloupe = factories.CommuneFactory(
-        overseas=True, insee="97120", name="Pointe-à-Pitre", search_name="pointe a pitre",
+        overseas=True,
+        insee="97120",
+        name="Pointe-à-Pitre",
+        search_name="pointe a pitre",
         postal_codes="97110",
-    )  # fmt: skip
+    )
     saint_martin = factories.CommuneFactory(
-        insee="97801", name="Saint-Martin", search_name="saint martin", postal_codes="97150",
-        departement=guadeloupe.departement, latitude=18.08, longitude=-63.05,
-    )  # fmt: skip
+        insee="97801",
+        name="Saint-Martin",
+        search_name="saint martin",
+        postal_codes="97150",
+        departement=guadeloupe.departement,
+        latitude=18.08,
+        longitude=-63.05,
+    )
     return {
         "guadeloupe": make_place(guadeloupe, name="Cyber-base de Pointe-à-Pitre"),
         "saint_martin": make_place(saint_martin, name="Espace numérique de Marigot"),

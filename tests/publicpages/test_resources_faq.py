@@ -15,9 +15,12 @@ pytestmark = pytest.mark.django_db
 
 def kit(title, *, tags=(), audience="structures", published=True, **fields):
     resource = Resource(
-        title=title, audience=audience, published=published,
-        url=fields.pop("url", "" if "file" in fields else "https://exemple.fr/kit"), **fields,
-    )  # fmt: skip
+        title=title,
+        audience=audience,
+        published=published,
+        url=fields.pop("url", "" if "file" in fields else "https://exemple.fr/kit"),
+        **fields,
+    )
     resource.save()
     resource.tags.set([ResourceTag.objects.get_or_create(name=name)[0] for name in tags])
     return resource
@@ -108,9 +111,14 @@ def test_the_national_team_adds_a_kit_in_the_administration(client, national):
     client.force_login(national)
     response = client.post(
         "/gestion/publicpages/resource/add/",
-        {"title": "Kit mairies", "audience": "structures", "url": "https://exemple.fr/k",
-         "published": "on", "description": ""},
-    )  # fmt: skip
+        {
+            "title": "Kit mairies",
+            "audience": "structures",
+            "url": "https://exemple.fr/k",
+            "published": "on",
+            "description": "",
+        },
+    )
     assert response.status_code == 302
     assert Resource.objects.get().title == "Kit mairies"
 

@@ -24,9 +24,13 @@ def commune_north(km: float, jura):
 @pytest.fixture
 def employer(jura):
     return factories.StructureFactory(
-        validated=True, granted_posts=3, name="Médiathèque de Lons", commune__departement=jura,
-        commune__latitude=LATITUDE, commune__longitude=LONGITUDE,
-    )  # fmt: skip
+        validated=True,
+        granted_posts=3,
+        name="Médiathèque de Lons",
+        commune__departement=jura,
+        commune__latitude=LATITUDE,
+        commune__longitude=LONGITUDE,
+    )
 
 
 @pytest.fixture
@@ -47,6 +51,10 @@ def propose(structure, candidate=None, *, km=5.0, score=50.0, **kwargs):
     kwargs.setdefault("status", ProposalStatus.PROPOSED)
     kwargs.setdefault("origin", Origin.ENGINE)
     return Proposal.objects.create(
-        candidate=candidate, structure=structure, distance_km=km, score=score,
-        reasons=[f"À {km:.0f} km"], **kwargs,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=structure,
+        distance_km=km,
+        score=score,
+        reasons=[f"À {km:.0f} km"],
+        **kwargs,
+    )

@@ -40,9 +40,12 @@ def test_anonymous_visitors_log_in_first(client, employer):
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("matching:shortlist", {}), ("matching:decline", {"reason": "profile"}),
-     ("matching:contract", {})],
-)  # fmt: skip
+    [
+        ("matching:shortlist", {}),
+        ("matching:decline", {"reason": "profile"}),
+        ("matching:contract", {}),
+    ],
+)
 def test_proposal_actions_of_another_structure_get_404(client, employer, colleague, name, data):
     proposal = propose(employer, status=ProposalStatus.SHORTLISTED)
     client.force_login(colleague)
@@ -88,9 +91,14 @@ def test_ending_a_contract_of_another_structure_gets_404(
 ):
     proposal = propose(employer, status=ProposalStatus.SHORTLISTED)
     contract = services.request_recruitment(
-        proposal, kind="cdi", start_date=date(2021, 5, 3), end_date=None, weekly_hours=35,
-        salary_cents=190_000, by=manager,
-    )  # fmt: skip
+        proposal,
+        kind="cdi",
+        start_date=date(2021, 5, 3),
+        end_date=None,
+        weekly_hours=35,
+        salary_cents=190_000,
+        by=manager,
+    )
     services.validate_recruitment(contract, by=national)
     client.force_login(colleague)
     for name in ("matching:end_contract", "matching:renew_contract"):

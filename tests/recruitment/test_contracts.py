@@ -13,6 +13,7 @@ from cnfs.posts.models import Post
 from tests import factories
 from tests.recruitment.conftest import propose
 
+# fmt: skip below: a data table laid out by hand for reading.
 VALID = {
     "kind": "cdd", "start_date": "2021-05-03", "end_date": "2023-05-02", "weekly_hours": "35",
     "gross_monthly_salary": "1 900,50",
@@ -85,10 +86,14 @@ def test_only_a_shortlisted_profile_is_recruited(client, manager, employer):
 @pytest.fixture
 def active_contract(employer, manager, national, shortlisted):
     contract = services.request_recruitment(
-        shortlisted, kind="cdd", start_date=date.today() - timedelta(days=100),
+        shortlisted,
+        kind="cdd",
+        start_date=date.today() - timedelta(days=100),
         end_date=date.today() + timedelta(days=600),
-        weekly_hours=35, salary_cents=190_000, by=manager,
-    )  # fmt: skip
+        weekly_hours=35,
+        salary_cents=190_000,
+        by=manager,
+    )
     return services.validate_recruitment(contract, by=national)
 
 
@@ -136,9 +141,13 @@ def test_renewal_is_a_new_contract_linked_to_the_previous(client, manager, activ
     assert f"{renewal_start:%d/%m/%Y}" in page and 'value="1900,00"' in page
     response = client.post(
         url,
-        {"kind": "cdd", "end_date": (renewal_start + timedelta(days=365)).isoformat(),
-         "weekly_hours": "35", "gross_monthly_salary": "1950"},
-    )  # fmt: skip
+        {
+            "kind": "cdd",
+            "end_date": (renewal_start + timedelta(days=365)).isoformat(),
+            "weekly_hours": "35",
+            "gross_monthly_salary": "1950",
+        },
+    )
     assert response.status_code == 302
     renewed = Contract.objects.get(previous=active_contract)
     assert renewed.start_date == renewal_start and renewed.status == ContractStatus.ACTIVE

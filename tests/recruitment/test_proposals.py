@@ -22,9 +22,12 @@ def names_in_order(content: str, names: list[str]) -> list[str]:
 
 def test_contact_details_appear_only_once_shortlisted(client, employer, manager):
     candidate = factories.CandidateFactory(
-        first_name="Inès", last_name="Morel", email="ines.morel@exemple.fr",
-        phone="+33611223344", commune=employer.commune,
-    )  # fmt: skip
+        first_name="Inès",
+        last_name="Morel",
+        email="ines.morel@exemple.fr",
+        phone="+33611223344",
+        commune=employer.commune,
+    )
     proposal = propose(employer, candidate)
     client.force_login(manager)
     page = client.get(proposals_url(employer)).content.decode()
@@ -111,13 +114,18 @@ def test_sorting(client, employer, manager):
 
 def test_the_candidate_named_by_the_structure_comes_first(client, employer, manager, jura):
     named = factories.CandidateFactory(
-        first_name="Nommée", email="nommee@exemple.fr", commune=commune_north(15, jura),
+        first_name="Nommée",
+        email="nommee@exemple.fr",
+        commune=commune_north(15, jura),
         max_distance_km=40,
-    )  # fmt: skip
+    )
     factories.CandidateFactory(
-        first_name="Voisine", commune=employer.commune, has_diploma=True, has_experience=True,
+        first_name="Voisine",
+        commune=employer.commune,
+        has_diploma=True,
+        has_experience=True,
         pix_level=3,
-    )  # fmt: skip
+    )
     employer.identified_candidate = "Nommée Candidat <nommee@exemple.fr>"
     employer.save()
     engine.refresh_structure(employer.pk)
@@ -131,9 +139,11 @@ def test_the_candidate_named_by_the_structure_comes_first(client, employer, mana
 def test_tabs_show_declined_profiles(client, employer, manager):
     propose(employer, factories.CandidateFactory(first_name="Gardée", commune=employer.commune))
     propose(
-        employer, factories.CandidateFactory(first_name="Refusée", commune=employer.commune),
-        status=ProposalStatus.DECLINED, decline_reason="distance",
-    )  # fmt: skip
+        employer,
+        factories.CandidateFactory(first_name="Refusée", commune=employer.commune),
+        status=ProposalStatus.DECLINED,
+        decline_reason="distance",
+    )
     client.force_login(manager)
     page = client.get(proposals_url(employer)).content.decode()
     assert "Gardée C." in page and "Refusée C." not in page

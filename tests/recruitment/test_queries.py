@@ -21,8 +21,11 @@ def count_queries(client, url) -> int:
 
 def add_proposals(employer, n, status=ProposalStatus.SHORTLISTED):
     for _ in range(n):
-        propose(employer, factories.CandidateFactory(commune=employer.commune, cv="cv/x.pdf"),
-                status=status)  # fmt: skip
+        propose(
+            employer,
+            factories.CandidateFactory(commune=employer.commune, cv="cv/x.pdf"),
+            status=status,
+        )
 
 
 def test_proposals_list(client, employer, manager, django_assert_max_num_queries):
@@ -55,12 +58,19 @@ def test_contracts_list(client, employer, manager, django_assert_max_num_queries
         for _ in range(n):
             proposal = propose(employer, status=ProposalStatus.RECRUITED)
             Contract.objects.create(
-                proposal=proposal, candidate=proposal.candidate, structure=employer,
-                post=factories.post_for(employer), kind="cdd", start_date=date(2021, 5, 3),
+                proposal=proposal,
+                candidate=proposal.candidate,
+                structure=employer,
+                post=factories.post_for(employer),
+                kind="cdd",
+                start_date=date(2021, 5, 3),
                 end_date=date(2022, 5, 2),
-                weekly_hours=35, gross_monthly_salary_cents=190_000, status=ContractStatus.ENDED,
-                ended_on=date(2022, 5, 2), end_reason="end_of_term",
-            )  # fmt: skip
+                weekly_hours=35,
+                gross_monthly_salary_cents=190_000,
+                status=ContractStatus.ENDED,
+                ended_on=date(2022, 5, 2),
+                end_reason="end_of_term",
+            )
 
     add_contracts(2)
     url = reverse("matching:contracts") + f"?structure={employer.pk}"

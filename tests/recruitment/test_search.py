@@ -17,9 +17,12 @@ def search_url(structure, **params):
 def test_a_candidate_30_km_away_is_found_and_shortlisted(client, employer, manager, jura):
     # Accepts only 10 km: the engine never proposes her; the structure finds her.
     candidate = factories.CandidateFactory(
-        first_name="Zoé", last_name="Lambert", email="zoe@exemple.fr",
-        commune=commune_north(30, jura), max_distance_km=10,
-    )  # fmt: skip
+        first_name="Zoé",
+        last_name="Lambert",
+        email="zoe@exemple.fr",
+        commune=commune_north(30, jura),
+        max_distance_km=10,
+    )
     client.force_login(manager)
     page = client.get(search_url(employer)).content.decode()
     assert "Zoé L." in page and "30 km" in page

@@ -31,9 +31,13 @@ def build_report(advisor, structure, day, kind=Kind.INDIVIDUAL, **fields) -> Rep
         **fields,
     }
     return Report(
-        advisor=advisor, structure=structure, departement_id=structure.departement_id,
-        date=day, kind=kind, **values,
-    )  # fmt: skip
+        advisor=advisor,
+        structure=structure,
+        departement_id=structure.departement_id,
+        date=day,
+        kind=kind,
+        **values,
+    )
 
 
 def add_report(advisor, structure, day, kind=Kind.INDIVIDUAL, **fields) -> Report:
@@ -67,7 +71,10 @@ def random_report(rng: random.Random, advisor, structure, day) -> Report:
     followup_workshop = rng.randint(0, participants - followup_individual)
     left = participants - followup_individual - followup_workshop
     return build_report(
-        advisor, structure, day, kind,
+        advisor,
+        structure,
+        day,
+        kind,
         channel=rng.choice(Channel.values),
         participants=participants,
         returning=rng.randint(0, participants),
@@ -80,7 +87,7 @@ def random_report(rng: random.Random, advisor, structure, day) -> Report:
         followup_workshop=followup_workshop,
         redirections=_split(rng, rng.randint(0, left), Body.values) if left else {},
         aidants_connect=rng.random() < 0.2,
-    )  # fmt: skip
+    )
 
 
 def random_day(rng: random.Random, first: date, last: date) -> date:
@@ -90,20 +97,36 @@ def random_day(rng: random.Random, first: date, last: date) -> date:
 def contract_for(advisor, structure, start: date, status=ContractStatus.ACTIVE) -> Contract:
     """A contract of ``advisor`` (a user) with ``structure``, as the recruitment leaves it."""
     candidate = factories.CandidateFactory(
-        user=advisor, commune=structure.commune, first_name=advisor.first_name,
-        last_name=advisor.last_name, email=advisor.email, in_post=status == ContractStatus.ACTIVE,
-    )  # fmt: skip
+        user=advisor,
+        commune=structure.commune,
+        first_name=advisor.first_name,
+        last_name=advisor.last_name,
+        email=advisor.email,
+        in_post=status == ContractStatus.ACTIVE,
+    )
     proposal = Proposal.objects.create(
-        candidate=candidate, structure=structure, status=ProposalStatus.RECRUITED,
-        distance_km=1, score=1,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=structure,
+        status=ProposalStatus.RECRUITED,
+        distance_km=1,
+        score=1,
+    )
     return Contract.objects.create(
-        proposal=proposal, candidate=candidate, structure=structure, kind="cdi",
+        proposal=proposal,
+        candidate=candidate,
+        structure=structure,
+        kind="cdi",
         post=factories.post_for(structure),
-        start_date=start, weekly_hours=35, gross_monthly_salary_cents=1_900_00, status=status,
-        **({"ended_on": start, "end_reason": "resignation"}
-           if status == ContractStatus.ENDED else {}),
-    )  # fmt: skip
+        start_date=start,
+        weekly_hours=35,
+        gross_monthly_salary_cents=1_900_00,
+        status=status,
+        **(
+            {"ended_on": start, "end_reason": "resignation"}
+            if status == ContractStatus.ENDED
+            else {}
+        ),
+    )
 
 
 @pytest.fixture

@@ -80,20 +80,42 @@ def test_the_formulas_of_the_domain(structure):
     advisor = advisor_user()
     day = date(2023, 3, 14)
     add_report(
-        advisor, structure, day, Kind.WORKSHOP, participants=10, returning=3,
-        ages={"18_35": 4, "over_60": 6}, statuses={"retired": 6, "employed": 4},
-        themes=[Theme.EMAIL, Theme.SECURITY], duration=Duration.MINUTES, minutes=120,
-        followup_workshop=5, redirections={Body.CAF: 2}, channel=Channel.PLACE,
-    )  # fmt: skip
+        advisor,
+        structure,
+        day,
+        Kind.WORKSHOP,
+        participants=10,
+        returning=3,
+        ages={"18_35": 4, "over_60": 6},
+        statuses={"retired": 6, "employed": 4},
+        themes=[Theme.EMAIL, Theme.SECURITY],
+        duration=Duration.MINUTES,
+        minutes=120,
+        followup_workshop=5,
+        redirections={Body.CAF: 2},
+        channel=Channel.PLACE,
+    )
     add_report(
-        advisor, structure, day, Kind.WORKSHOP, participants=5,
-        ages={"over_60": 5}, statuses={"retired": 5}, duration=Duration.MINUTES, minutes=90,
-    )  # fmt: skip
+        advisor,
+        structure,
+        day,
+        Kind.WORKSHOP,
+        participants=5,
+        ages={"over_60": 5},
+        statuses={"retired": 5},
+        duration=Duration.MINUTES,
+        minutes=90,
+    )
     for returning in (1, 0, 0):
         add_report(
-            advisor, structure, date(2023, 5, 2), Kind.INDIVIDUAL, returning=returning,
-            followup_individual=1, duration=Duration.UNDER_30,
-        )  # fmt: skip
+            advisor,
+            structure,
+            date(2023, 5, 2),
+            Kind.INDIVIDUAL,
+            returning=returning,
+            followup_individual=1,
+            duration=Duration.UNDER_30,
+        )
     add_report(advisor, structure, day, Kind.ONE_OFF, redirections={Body.CAF: 1})
 
     ind = indicators(Scope(structures=(structure.pk,)))
@@ -172,12 +194,20 @@ def test_reports_recorded_through_the_service_are_counted(structure):
     services.create_report(
         advisor=advisor,
         data={
-            "date": date(2023, 5, 4), "kind": Kind.WORKSHOP, "channel": Channel.REMOTE,
-            "participants": 4, "returning": 1, "ages": {"over_60": 4},
-            "statuses": {"retired": 4}, "themes": [Theme.HEALTH], "duration": Duration.MINUTES,
-            "minutes": 60, "followup_workshop": 2, "redirections": {Body.CPAM: 1},
+            "date": date(2023, 5, 4),
+            "kind": Kind.WORKSHOP,
+            "channel": Channel.REMOTE,
+            "participants": 4,
+            "returning": 1,
+            "ages": {"over_60": 4},
+            "statuses": {"retired": 4},
+            "themes": [Theme.HEALTH],
+            "duration": Duration.MINUTES,
+            "minutes": 60,
+            "followup_workshop": 2,
+            "redirections": {Body.CPAM: 1},
         },
-    )  # fmt: skip
+    )
     ind = indicators(Scope(structures=(structure.pk,)))
     assert (ind.accompaniments, ind.people_reached, ind.unique_people) == (1, 4, 3)
     assert ind.followup_rate == 75.0

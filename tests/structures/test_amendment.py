@@ -30,8 +30,11 @@ def test_manager_asks_for_more_posts(client, owner, validated):
     assert response["Location"] == reverse("structures:detail", args=[validated.pk])
     request = PostRequest.objects.get(structure=validated)
     assert (request.kind, request.posts, request.reason, request.created_by) == (
-        RequestKind.ADDITION, 2, "strong_demand", owner,
-    )  # fmt: skip
+        RequestKind.ADDITION,
+        2,
+        "strong_demand",
+        owner,
+    )
 
 
 def test_giving_back_below_occupied_posts_is_refused_at_the_field(client, owner, validated):

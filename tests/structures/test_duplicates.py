@@ -15,9 +15,11 @@ from tests import factories
 def flagged(jura):
     first = factories.StructureFactory(name="Premier dépôt", commune__departement=jura)
     second = factories.StructureFactory(
-        name="Second dépôt", siret=first.siret, possible_duplicate_of=first,
+        name="Second dépôt",
+        siret=first.siret,
+        possible_duplicate_of=first,
         commune__departement=jura,
-    )  # fmt: skip
+    )
     request = factories.PostRequestFactory(structure=second, opinion="")
     return second, request
 

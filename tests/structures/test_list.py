@@ -51,9 +51,12 @@ def test_filters_by_status_departement_duplicates_and_search(
     client, national, structure, doubs_structure
 ):
     copy = StructureFactory(
-        name="ECLA (2)", siret=structure.siret, possible_duplicate_of=structure,
-        commune__departement=structure.departement, status=StructureStatus.VALIDATED,
-    )  # fmt: skip
+        name="ECLA (2)",
+        siret=structure.siret,
+        possible_duplicate_of=structure,
+        commune__departement=structure.departement,
+        status=StructureStatus.VALIDATED,
+    )
     client.force_login(national)
     assert names(client.get(LIST_URL, {"status": "validated"})) == ["ECLA (2)"]
     assert "ECLA" not in names(client.get(LIST_URL, {"departement": "25"}))
@@ -109,9 +112,10 @@ def test_only_the_national_team_sees_the_duplicate_flag_and_filter(
     client, national, prefecture, structure
 ):
     StructureFactory(
-        siret=structure.siret, possible_duplicate_of=structure,
+        siret=structure.siret,
+        possible_duplicate_of=structure,
         commune__departement=structure.departement,
-    )  # fmt: skip
+    )
     client.force_login(national)
     assert "Doublon possible" in client.get(LIST_URL).content.decode()
     client.force_login(prefecture)

@@ -96,9 +96,12 @@ class TestOpinion:
     def test_prefecture_of_the_departement_gives_it(self, request_, jura):
         prefect = factories.UserFactory(roles=[(Role.PREFECTURE, {"departement": jura})])
         services.give_opinion(
-            request_, opinion=Opinion.FAVOURABLE, comment="Territoire prioritaire",
-            suggested_posts=2, by=prefect,
-        )  # fmt: skip
+            request_,
+            opinion=Opinion.FAVOURABLE,
+            comment="Territoire prioritaire",
+            suggested_posts=2,
+            by=prefect,
+        )
         request_.refresh_from_db()
         assert (request_.opinion, request_.opinion_suggested_posts) == ("favourable", 2)
         assert request_.opinion_by == prefect
@@ -126,10 +129,12 @@ def test_the_service_itself_checks_phone_posts_and_start_date(commune):
     with pytest.raises(ValidationError) as error:
         services.submit_application(
             **application_data(
-                commune, contact_phone="12", posts_requested=51,
+                commune,
+                contact_phone="12",
+                posts_requested=51,
                 desired_start_date=timezone.localdate() - timedelta(days=1),
             )
-        )  # fmt: skip
+        )
     assert set(error.value.message_dict) == {
         "contact_phone",
         "posts_requested",

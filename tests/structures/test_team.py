@@ -158,13 +158,21 @@ def test_a_person_recruited_without_an_account_is_invited(
     manager = factories.UserFactory(roles=[(Role.STRUCTURE, {"structure": employer})])
     candidate = factories.CandidateFactory(commune=employer.commune, email="recrue@exemple.fr")
     proposal = Proposal.objects.create(
-        candidate=candidate, structure=employer, status=ProposalStatus.SHORTLISTED,
-        distance_km=1, score=1,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=employer,
+        status=ProposalStatus.SHORTLISTED,
+        distance_km=1,
+        score=1,
+    )
     contract = contracts.request_recruitment(
-        proposal, kind="cdi", start_date=date(2030, 1, 6), end_date=None, weekly_hours=35,
-        salary_cents=250_000, by=manager,
-    )  # fmt: skip
+        proposal,
+        kind="cdi",
+        start_date=date(2030, 1, 6),
+        end_date=None,
+        weekly_hours=35,
+        salary_cents=250_000,
+        by=manager,
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         contracts.validate_recruitment(contract, by=national)

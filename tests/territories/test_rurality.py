@@ -29,8 +29,7 @@ def test_the_proxy(population, area, rural):
 
 @pytest.mark.django_db
 def test_the_sql_filter_agrees_with_the_python_rule(jura):
-    cases = [(420, 12.5), (4_999, 1.0), (5_000, 16.0), (23_840, 38.11), (8_000, 100.0),
-             (300, None)]  # fmt: skip
+    cases = [(420, 12.5), (4_999, 1.0), (5_000, 16.0), (23_840, 38.11), (8_000, 100.0), (300, None)]
     for n, (population, area) in enumerate(cases):
         factories.CommuneFactory(
             insee=f"39{n + 500:03d}", departement=jura, population=population, area_km2=area

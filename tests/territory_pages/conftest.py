@@ -18,17 +18,28 @@ def recruit(structure, *, status=ContractStatus.ACTIVE, training=None) -> Contra
         commune=structure.commune, in_post=status == ContractStatus.ACTIVE
     )
     proposal = Proposal.objects.create(
-        candidate=candidate, structure=structure, status=ProposalStatus.RECRUITED,
-        distance_km=1, score=1,
-    )  # fmt: skip
+        candidate=candidate,
+        structure=structure,
+        status=ProposalStatus.RECRUITED,
+        distance_km=1,
+        score=1,
+    )
     contract = Contract.objects.create(
-        proposal=proposal, candidate=candidate, structure=structure, kind="cdi",
+        proposal=proposal,
+        candidate=candidate,
+        structure=structure,
+        kind="cdi",
         post=factories.post_for(structure),
-        start_date=date(2021, 4, 12), weekly_hours=35, gross_monthly_salary_cents=1_750_00,
+        start_date=date(2021, 4, 12),
+        weekly_hours=35,
+        gross_monthly_salary_cents=1_750_00,
         status=status,
-        **({"ended_on": date(2021, 12, 31), "end_reason": "resignation"}
-           if status == ContractStatus.ENDED else {}),
-    )  # fmt: skip
+        **(
+            {"ended_on": date(2021, 12, 31), "end_reason": "resignation"}
+            if status == ContractStatus.ENDED
+            else {}
+        ),
+    )
     if training:
         # The stage follows the dates: started last month, completed or still running.
         started = timezone.localdate() + timedelta(
@@ -60,10 +71,15 @@ def jura_story(jura):
     structures = []
     for n, (name, commune, posts) in enumerate(JURA_STRUCTURES):
         structure = factories.StructureFactory(
-            name=name, status=StructureStatus.VALIDATED, granted_posts=posts,
-            occupied_posts=posts, committed_subsidy_cents=posts * 50_000_00,
-            commune__name=commune, commune__insee=f"39{n + 100:03d}", commune__departement=jura,
-        )  # fmt: skip
+            name=name,
+            status=StructureStatus.VALIDATED,
+            granted_posts=posts,
+            occupied_posts=posts,
+            committed_subsidy_cents=posts * 50_000_00,
+            commune__name=commune,
+            commune__insee=f"39{n + 100:03d}",
+            commune__departement=jura,
+        )
         for k in range(posts):
             recruit(structure, training=TrainingStatus.COMPLETED if k else None)
         structures.append(structure)
@@ -94,7 +110,7 @@ def hautes_alpes_story(hautes_alpes):
             committed_subsidy_cents=posts * 50_000_00,
             commune__insee=f"05{n + 1:03d}",
             commune__departement=hautes_alpes,
-        )  # fmt: skip
+        )
         for n, posts in enumerate(HAUTES_ALPES_POSTS)
     ]
 

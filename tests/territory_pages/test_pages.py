@@ -100,9 +100,11 @@ def test_the_structures_list_runs_the_same_queries_for_more_structures(
         client.get(url)
     for n in range(5):
         structure = factories.StructureFactory(
-            validated=True, granted_posts=2, commune__departement=hautes_alpes,
+            validated=True,
+            granted_posts=2,
+            commune__departement=hautes_alpes,
             commune__insee=f"05{n + 50:03d}",
-        )  # fmt: skip
+        )
         recruit(structure)
     with CaptureQueriesContext(connection) as many:
         client.get(url)
@@ -278,16 +280,20 @@ def test_every_departement_has_a_locative(territories):
     assert len(phrases) == 101
     assert not [p for p in phrases.values() if "département" in p]
     assert (phrases["39"], phrases["05"], phrases["01"], phrases["974"]) == (
-        "dans le Jura", "dans les Hautes-Alpes", "dans l’Ain", "à La Réunion",
-    )  # fmt: skip
+        "dans le Jura",
+        "dans les Hautes-Alpes",
+        "dans l’Ain",
+        "à La Réunion",
+    )
 
 
 def _more_data(jura, region_departement):
     for n in range(30):
         structure = factories.StructureFactory(
-            validated=True, granted_posts=2,
+            validated=True,
+            granted_posts=2,
             commune__departement=jura if n % 2 else region_departement,
-        )  # fmt: skip
+        )
         recruit(structure, training=TrainingStatus.COMPLETED if n % 3 else None)
 
 

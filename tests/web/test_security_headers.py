@@ -64,8 +64,12 @@ def _production_env(**extra) -> dict:
 def _manage(*args, **env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=_production_env(**env), capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=_production_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_deploy_on_production_settings_gives_no_warning():

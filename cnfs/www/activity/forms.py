@@ -31,6 +31,7 @@ GROUP_LABELS = {
 
 # The themes shown first (the most frequent in one-to-one accompaniments); the others are one
 # tap away, under "Autres thèmes", so that the usual report fits two phone screens.
+# fmt: skip below: a data table laid out by hand for reading.
 COMMON_THEMES = [
     Theme.PROCEDURES, Theme.EMAIL, Theme.SMARTPHONE, Theme.EQUIPMENT, Theme.INTERNET,
     Theme.SECURITY,
@@ -40,6 +41,7 @@ COMMON_THEMES = [
 SINGLE_PERSON_FIELDS = {"ages": "age", "statuses": "status"}
 # Rules of the service that depend on the kind and the number of participants: not repeated
 # while the kind or the number is itself refused.
+# fmt: skip below: a data table laid out by hand for reading.
 DEPENDS_ON_PARTICIPANTS = {
     "participants", "returning", "ages", "statuses", "followup_individual", "redirections",
 }  # fmt: skip
@@ -48,7 +50,10 @@ DEPENDS_ON_PARTICIPANTS = {
 def _count_field(label, **kwargs):
     # Empty means none: nothing is written in the advisor's place.
     return forms.IntegerField(
-        label=label, required=False, min_value=0, max_value=100,
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=100,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 100}),
         error_messages={
             "invalid": "Saisissez un nombre entier.",
@@ -56,7 +61,7 @@ def _count_field(label, **kwargs):
             "max_value": "Saisissez un nombre inférieur ou égal à 100.",
         },
         **kwargs,
-    )  # fmt: skip
+    )
 
 
 class ReportForm(DsfrBaseForm):
@@ -66,9 +71,11 @@ class ReportForm(DsfrBaseForm):
     status; a workshop by its number of participants and their counts."""
 
     kind = forms.ChoiceField(
-        label="Type d’accompagnement", choices=Kind.choices, widget=forms.RadioSelect,
+        label="Type d’accompagnement",
+        choices=Kind.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choisissez le type d’accompagnement."},
-    )  # fmt: skip
+    )
     date = forms.DateField(
         label="Date",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -78,7 +85,10 @@ class ReportForm(DsfrBaseForm):
         },
     )
     participants = forms.IntegerField(
-        label="Nombre de participants", required=False, min_value=1, max_value=100,
+        label="Nombre de participants",
+        required=False,
+        min_value=1,
+        max_value=100,
         help_text="De 1 à 100.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 100}),
         error_messages={
@@ -87,43 +97,55 @@ class ReportForm(DsfrBaseForm):
             "min_value": "Il y a au moins un participant.",
             "max_value": "Un atelier compte au plus 100 participants.",
         },
-    )  # fmt: skip
+    )
     age = forms.ChoiceField(
-        label="Tranche d’âge", choices=AgeBracket.choices, required=False,
+        label="Tranche d’âge",
+        choices=AgeBracket.choices,
+        required=False,
         widget=forms.RadioSelect,
-    )  # fmt: skip
+    )
     status = forms.ChoiceField(
         label="Statut", choices=Status.choices, required=False, widget=forms.RadioSelect
     )
     returning = _count_field("Dont personnes déjà accompagnées")
     channel = forms.ChoiceField(
-        label="Lieu de l’accompagnement", choices=Channel.choices, widget=forms.RadioSelect,
+        label="Lieu de l’accompagnement",
+        choices=Channel.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choisissez où a eu lieu l’accompagnement."},
-    )  # fmt: skip
+    )
     place = forms.ChoiceField(label="Lieu d’activité", required=False)
     commune = CommuneField(
-        required=False, help_text="Pour un autre lieu ou le domicile : tapez le nom ou le code "
+        required=False,
+        help_text="Pour un autre lieu ou le domicile : tapez le nom ou le code "
         "postal, puis choisissez dans la liste.",
-    )  # fmt: skip
+    )
     themes = forms.MultipleChoiceField(
-        label="Thèmes", choices=Theme.choices, widget=forms.CheckboxSelectMultiple,
+        label="Thèmes",
+        choices=Theme.choices,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choisissez au moins un thème."},
-    )  # fmt: skip
+    )
     tags = forms.CharField(
-        label="Étiquettes", required=False, max_length=300,
+        label="Étiquettes",
+        required=False,
+        max_length=300,
         help_text="Des mots-clés libres, séparés par des virgules. Le compte rendu est "
         "anonyme : jamais le nom d’une personne.",
-    )  # fmt: skip
+    )
     duration = forms.ChoiceField(
-        label="Durée", choices=Duration.choices, widget=forms.RadioSelect,
+        label="Durée",
+        choices=Duration.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choisissez la durée."},
-    )  # fmt: skip
+    )
     minutes = forms.IntegerField(
-        label="Durée précise, en minutes", required=False,
+        label="Durée précise, en minutes",
+        required=False,
         help_text="Par pas de 15 minutes, jusqu’à 8 heures (480).",
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 15, "min": 15, "max": 480}),
         error_messages={"invalid": "Saisissez un nombre entier de minutes."},
-    )  # fmt: skip
+    )
     followup_individual = _count_field("Suivi en accompagnement individuel")
     followup_workshop = _count_field("Suivi en atelier collectif")
     aidants_connect = forms.BooleanField(
@@ -215,11 +237,20 @@ class ReportForm(DsfrBaseForm):
         result = {
             name: data.get(name)
             for name in [
-                "date", "kind", "channel", "participants", "returning", "themes", "tags",
-                "duration", "minutes", "followup_individual", "followup_workshop",
+                "date",
+                "kind",
+                "channel",
+                "participants",
+                "returning",
+                "themes",
+                "tags",
+                "duration",
+                "minutes",
+                "followup_individual",
+                "followup_workshop",
                 "aidants_connect",
             ]
-        }  # fmt: skip
+        }
         result["place"] = data.get("place") or None
         result["commune"] = data.get("commune")
         for group, names in self.group_fields.items():
@@ -280,15 +311,20 @@ class ReportForm(DsfrBaseForm):
     def initial_from(cls, report) -> dict:
         """A new report prefilled from ``report`` (duplicate), dated today."""
         initial = {
-            "kind": report.kind, "channel": report.channel,
-            "place": str(report.place_id or ""), "commune": report.commune_id or "",
-            "participants": report.participants, "returning": report.returning,
-            "themes": report.themes, "tags": ", ".join(report.tags),
-            "duration": report.duration, "minutes": report.minutes,
+            "kind": report.kind,
+            "channel": report.channel,
+            "place": str(report.place_id or ""),
+            "commune": report.commune_id or "",
+            "participants": report.participants,
+            "returning": report.returning,
+            "themes": report.themes,
+            "tags": ", ".join(report.tags),
+            "duration": report.duration,
+            "minutes": report.minutes,
             "followup_individual": report.followup_individual,
             "followup_workshop": report.followup_workshop,
             "aidants_connect": report.aidants_connect,
-        }  # fmt: skip
+        }
         for group, (prefix, enum) in GROUPS.items():
             values = getattr(report, group) or {}
             for value in enum.values:
@@ -303,13 +339,17 @@ class ReportForm(DsfrBaseForm):
 
 class HistoryFilterForm(DsfrBaseForm):
     start = forms.DateField(
-        label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="Du",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Saisissez une date valide."},
-    )  # fmt: skip
+    )
     end = forms.DateField(
-        label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="Au",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Saisissez une date valide."},
-    )  # fmt: skip
+    )
     kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous")] + Kind.choices)
     theme = forms.ChoiceField(label="Thème", required=False, choices=[("", "Tous")] + Theme.choices)
 

@@ -162,10 +162,20 @@ class ProfileFields(DsfrBaseForm):
     pix_creation = PixScoreField(label="Score Pix : création de contenus (0 à 100)")
 
     PROFILE_NAMES = [
-        "phone", "commune", "max_distance_km", "available_from", "situation", "has_diploma",
-        "diploma_name", "has_experience", "motivation", "pix_level", "pix_use",
-        "pix_communication", "pix_creation",
-    ]  # fmt: skip
+        "phone",
+        "commune",
+        "max_distance_km",
+        "available_from",
+        "situation",
+        "has_diploma",
+        "diploma_name",
+        "has_experience",
+        "motivation",
+        "pix_level",
+        "pix_use",
+        "pix_communication",
+        "pix_creation",
+    ]
 
     def fieldsets(self):
         return [

@@ -39,13 +39,16 @@ class DecisionForm(DsfrBaseForm):
     )
     priority = forms.BooleanField(label="Prioritaire", required=False)
     post_kind = forms.ChoiceField(
-        label="Nature des postes", choices=PostKind.choices, required=False,
+        label="Nature des postes",
+        choices=PostKind.choices,
+        required=False,
         error_messages={"invalid_choice": "Choisissez la nature des postes accordés."},
-    )  # fmt: skip
+    )
     duplicate_reason = forms.CharField(
-        label="Motif de l’attribution malgré le doublon possible", required=False,
+        label="Motif de l’attribution malgré le doublon possible",
+        required=False,
         max_length=OBSERVATION_MAX_LENGTH,
-    )  # fmt: skip
+    )
     observation = forms.CharField(
         label="Observation", required=False, max_length=OBSERVATION_MAX_LENGTH
     )

@@ -285,6 +285,7 @@ def close_session(request, number):
     )
 
 
+# fmt: skip below: a data table laid out by hand for reading.
 MINUTES_COLUMNS = [
     "numéro de session", "date", "SIRET", "structure", "département", "nature", "décision",
     "postes", "prioritaire", "observation",

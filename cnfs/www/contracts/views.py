@@ -140,9 +140,12 @@ def validate(request, pk):
             return redirect("contracts:to_validate")
     title = f"Valider le recrutement de {contract.candidate}"
     context = _decision_context(
-        contract, ("Erreur — " if form.errors else "") + title, form=form, heading=title,
+        contract,
+        ("Erreur — " if form.errors else "") + title,
+        form=form,
+        heading=title,
         part_time=services.is_part_time(contract.weekly_hours),
-    )  # fmt: skip
+    )
     return render(request, "contracts/validate.html", context)
 
 
@@ -311,12 +314,25 @@ def _advisors_csv(advisors, today):
     return csv_response(
         "conseillers-en-poste.csv",
         [
-            "Nom", "Prénom", "Structure", "SIRET", "Département", "Contrat", "Début",
-            "Fin", "Formation", "Organisme", "Fin prévue", "En retard", "Terminée le",
-            "Certifié(e)", "Certifié(e) le", "Coût formation, certification et équipement (€)",
+            "Nom",
+            "Prénom",
+            "Structure",
+            "SIRET",
+            "Département",
+            "Contrat",
+            "Début",
+            "Fin",
+            "Formation",
+            "Organisme",
+            "Fin prévue",
+            "En retard",
+            "Terminée le",
+            "Certifié(e)",
+            "Certifié(e) le",
+            "Coût formation, certification et équipement (€)",
         ],
         rows,
-    )  # fmt: skip
+    )
 
 
 def _total_cost(training) -> int:
@@ -385,9 +401,11 @@ class TrainingForm(DsfrBaseForm):
     )
     organisation = forms.CharField(label="Organisme de formation", max_length=200, required=False)
     start_date = forms.DateField(
-        label="Début de la formation", required=False, widget=DATE_WIDGET,
+        label="Début de la formation",
+        required=False,
+        widget=DATE_WIDGET,
         error_messages={"invalid": INVALID_DATE},
-    )  # fmt: skip
+    )
     end_date = forms.DateField(
         label="Fin prévue",
         required=False,
@@ -406,9 +424,11 @@ class TrainingForm(DsfrBaseForm):
         label="Résultat de la certification", required=False, choices=CERTIFIED_CHOICES
     )
     certified_on = forms.DateField(
-        label="Certification obtenue le", required=False, widget=DATE_WIDGET,
+        label="Certification obtenue le",
+        required=False,
+        widget=DATE_WIDGET,
         error_messages={"invalid": INVALID_DATE},
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, training, **kwargs):
         super().__init__(*args, **kwargs)
@@ -500,15 +520,25 @@ def shortage(request):
         return csv_response(
             "postes-sans-candidats.csv",
             [
-                "Département", "Nom", "Postes ouverts", "Candidats à portée",
-                "Postes pourvoyables à la fois", "Postes sans candidat",
+                "Département",
+                "Nom",
+                "Postes ouverts",
+                "Candidats à portée",
+                "Postes pourvoyables à la fois",
+                "Postes sans candidat",
             ],
             [
-                [row.departement, names.get(row.departement, ""), row.open_posts,
-                 row.within_reach, row.fillable, row.gap]
+                [
+                    row.departement,
+                    names.get(row.departement, ""),
+                    row.open_posts,
+                    row.within_reach,
+                    row.fillable,
+                    row.gap,
+                ]
                 for row in rows
             ],
-        )  # fmt: skip
+        )
     return render(
         request,
         "contracts/shortage.html",

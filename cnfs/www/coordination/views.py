@@ -69,15 +69,28 @@ def coordinator_csv(request):
     silent = {c.pk: c.last_report for c in inactive_contracts(request.user, today)}
     return csv_response(
         "conseillers-coordonnes.csv",
-        ["Conseiller", "E-mail", "Structure", "Département", "En poste depuis le",
-         f"Sans activité depuis {INACTIVE_DAYS} jours", "Dernier compte rendu"],
+        [
+            "Conseiller",
+            "E-mail",
+            "Structure",
+            "Département",
+            "En poste depuis le",
+            f"Sans activité depuis {INACTIVE_DAYS} jours",
+            "Dernier compte rendu",
+        ],
         (
-            [c.candidate.full_name, c.candidate.email, c.structure.name,
-             c.structure.departement_id, _day(c.start_date),
-             "oui" if c.pk in silent else "non", _day(silent.get(c.pk))]
+            [
+                c.candidate.full_name,
+                c.candidate.email,
+                c.structure.name,
+                c.structure.departement_id,
+                _day(c.start_date),
+                "oui" if c.pk in silent else "non",
+                _day(silent.get(c.pk)),
+            ]
             for c in queries.advisors_of(request.user).iterator(chunk_size=2000)
         ),
-    )  # fmt: skip
+    )
 
 
 @coordinator_only
@@ -253,22 +266,36 @@ def _board_page(request, board, *, title, csv_url, network=False):
 def _structures_csv(user, filename):
     return csv_response(
         filename,
-        ["Structure", "SIRET", "Département", "Postes attribués", "Postes occupés",
-         "Postes vacants"],
+        [
+            "Structure",
+            "SIRET",
+            "Département",
+            "Postes attribués",
+            "Postes occupés",
+            "Postes vacants",
+        ],
         (
-            [s.name, s.siret, s.departement_id, s.granted_posts, s.occupied_posts,
-             s.granted_posts - s.occupied_posts]
+            [
+                s.name,
+                s.siret,
+                s.departement_id,
+                s.granted_posts,
+                s.occupied_posts,
+                s.granted_posts - s.occupied_posts,
+            ]
             for s in queries.structures_of(user).iterator(chunk_size=2000)
         ),
-    )  # fmt: skip
+    )
 
 
 @hub_only
 def hub(request):
     return _board_page(
-        request, queries.hub_board(request.user), title="Hub territorial",
+        request,
+        queries.hub_board(request.user),
+        title="Hub territorial",
         csv_url=reverse("coordination:hub_csv"),
-    )  # fmt: skip
+    )
 
 
 @hub_only
@@ -279,9 +306,12 @@ def hub_csv(request):
 @network_only
 def network(request):
     return _board_page(
-        request, queries.network_board(request.user), title="Réseau national",
-        csv_url=reverse("coordination:network_csv"), network=True,
-    )  # fmt: skip
+        request,
+        queries.network_board(request.user),
+        title="Réseau national",
+        csv_url=reverse("coordination:network_csv"),
+        network=True,
+    )
 
 
 @network_only

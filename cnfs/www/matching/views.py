@@ -178,12 +178,13 @@ def _proposals_context(request, structure) -> dict:
         proposals.select_related("candidate")
         .annotate(
             named_last=Case(
-                When(origin=Origin.NAMED, then=Value(0)), default=Value(1),
+                When(origin=Origin.NAMED, then=Value(0)),
+                default=Value(1),
                 output_field=IntegerField(),
             )
         )
         .order_by("named_last", *order, "pk")
-    )  # fmt: skip
+    )
     page = Paginator(proposals, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [(p, profile(p.candidate, status=p.status, today=today)) for p in page.object_list]
@@ -270,10 +271,11 @@ def shortlist(request, pk):
     except ACTION_ERRORS as error:
         return _after_action(request, proposal, error=_message(error))
     return _after_action(
-        request, proposal,
+        request,
+        proposal,
         done=f"{proposal.candidate.full_name} est présélectionné(e) : ses coordonnées sont "
         "affichées, contactez-le ou la.",
-    )  # fmt: skip
+    )
 
 
 @managers_only
@@ -463,9 +465,10 @@ def contract_list(request):
     if structure is None:
         return _choose_structure(request)
     current = Case(
-        When(status__in=OCCUPYING_STATUSES, then=Value(0)), default=Value(1),
+        When(status__in=OCCUPYING_STATUSES, then=Value(0)),
+        default=Value(1),
         output_field=IntegerField(),
-    )  # fmt: skip
+    )
     rows = (
         Contract.objects.filter(structure=structure)
         .select_related("candidate", "previous")

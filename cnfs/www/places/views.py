@@ -186,9 +186,12 @@ def place_edit(request, pk):
             advisors = list(form.cleaned_data["advisors"]) + ([user] if is_advisor else [])
             try:
                 place = services.update_place(
-                    place, by=user, advisors=advisors, main=form.cleaned_data.get("main"),
+                    place,
+                    by=user,
+                    advisors=advisors,
+                    main=form.cleaned_data.get("main"),
                     **form.place_data(),
-                )  # fmt: skip
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

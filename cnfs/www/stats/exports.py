@@ -86,7 +86,7 @@ def sheets(ind: Indicators, table: Table | None) -> list[Sheet]:
                     ]
                     for r in table.rows
                 ],
-            )  # fmt: skip
+            )
         )
     return result
 

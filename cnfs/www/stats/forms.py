@@ -43,14 +43,18 @@ class StatsFilterForm(DsfrBaseForm):
 
     period = forms.ChoiceField(label="Période", choices=Period.CHOICES, required=False)
     start = forms.DateField(
-        label="Du", required=False, widget=DATE_WIDGET,
+        label="Du",
+        required=False,
+        widget=DATE_WIDGET,
         help_text="Pour « Entre les dates choisies ».",
         error_messages={"invalid": "Saisissez une date valide."},
-    )  # fmt: skip
+    )
     end = forms.DateField(
-        label="Au", required=False, widget=DATE_WIDGET,
+        label="Au",
+        required=False,
+        widget=DATE_WIDGET,
         error_messages={"invalid": "Saisissez une date valide."},
-    )  # fmt: skip
+    )
     region = forms.ChoiceField(label="Région", required=False)
     departement = forms.ChoiceField(label="Département", required=False)
     structure = forms.ChoiceField(label="Structure", required=False)

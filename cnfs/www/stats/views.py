@@ -233,15 +233,26 @@ def inactive(request):
     if request.GET.get("format") == "csv":
         return csv_response(
             "conseillers-sans-activite.csv",
-            ["Conseiller", "E-mail", "Structure", "Département", "Début du contrat",
-             "Dernier compte rendu"],
+            [
+                "Conseiller",
+                "E-mail",
+                "Structure",
+                "Département",
+                "Début du contrat",
+                "Dernier compte rendu",
+            ],
             (
-                [c.candidate.full_name, c.candidate.email, c.structure.name,
-                 c.structure.departement_id, c.start_date.strftime("%d/%m/%Y"),
-                 c.last_report.strftime("%d/%m/%Y") if c.last_report else "aucun"]
+                [
+                    c.candidate.full_name,
+                    c.candidate.email,
+                    c.structure.name,
+                    c.structure.departement_id,
+                    c.start_date.strftime("%d/%m/%Y"),
+                    c.last_report.strftime("%d/%m/%Y") if c.last_report else "aucun",
+                ]
                 for c in contracts.iterator(chunk_size=2000)
             ),
-        )  # fmt: skip
+        )
     page = Paginator(contracts, PER_PAGE).get_page(request.GET.get("page"))
     for contract in page:
         contract.silent_days = (today - contract.last_report).days if contract.last_report else None

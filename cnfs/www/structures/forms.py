@@ -197,7 +197,7 @@ class ApplicationForm(DsfrBaseForm):
                 "contact_email",
                 "contact_phone",
             ],
-        ),  # fmt: skip
+        ),
         (
             "La demande",
             [
@@ -208,7 +208,7 @@ class ApplicationForm(DsfrBaseForm):
                 "label_aidants_connect",
                 "identified_candidate",
             ],
-        ),  # fmt: skip
+        ),
         ("Les engagements de la structure", [name for name, _ in COMMITMENTS]),
     ]
 

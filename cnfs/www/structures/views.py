@@ -349,9 +349,11 @@ def team(request, pk):
         else:
             return redirect("structures:team", pk=structure.pk)
     context = {
-        "structure": structure, "members": services.team(structure), "error": error,
+        "structure": structure,
+        "members": services.team(structure),
+        "error": error,
         "page_title": f"Équipe de {structure.name}",
-    }  # fmt: skip
+    }
     return render(request, "structures/team.html", context, status=400 if error else 200)
 
 
@@ -362,9 +364,10 @@ def join(request, token):
         structure = services.join(token, user=request.user)
     except (ValidationError, PermissionDenied) as failure:
         return render(
-            request, "structures/join_failed.html",
+            request,
+            "structures/join_failed.html",
             {"error": " ".join(getattr(failure, "messages", [str(failure)]))},
             status=400,
-        )  # fmt: skip
+        )
     messages.success(request, f"Vous gérez désormais {structure.name}.")
     return redirect("structures:detail", pk=structure.pk)

@@ -29,14 +29,17 @@ SYNTHETIC_DOMAIN = "conseiller.synthetique.invalid"
 
 KIND_WEIGHTS = {Kind.INDIVIDUAL: 55, Kind.ONE_OFF: 30, Kind.WORKSHOP: 15}
 CHANNEL_WEIGHTS = {Channel.PLACE: 70, Channel.REMOTE: 15, Channel.HOME: 8, Channel.OTHER_PLACE: 7}
+# fmt: skip below: a data table laid out by hand for reading.
 AGE_WEIGHTS = {
     AgeBracket.UNDER_12: 4, AgeBracket.FROM_12_TO_18: 8, AgeBracket.FROM_18_TO_35: 20,
     AgeBracket.FROM_35_TO_60: 30, AgeBracket.OVER_60: 38,
 }  # fmt: skip
+# fmt: skip below: a data table laid out by hand for reading.
 STATUS_WEIGHTS = {
     Status.STUDENT: 10, Status.JOB_SEEKER: 20, Status.EMPLOYED: 22, Status.RETIRED: 36,
     Status.UNKNOWN: 12,
 }  # fmt: skip
+# fmt: skip below: a data table laid out by hand for reading.
 THEME_WEIGHTS = {
     Theme.PROCEDURES: 20, Theme.EMAIL: 12, Theme.SMARTPHONE: 12, Theme.EQUIPMENT: 10,
     Theme.INTERNET: 8, Theme.SECURITY: 6, Theme.VOCABULARY: 5, Theme.COMMUNICATING: 4,
@@ -112,15 +115,24 @@ def _authors(count: int) -> list[Author]:
     in_post = (
         Contract.objects.in_post()
         .filter(candidate__user__isnull=False)
-        .values("candidate__user_id", "structure_id", "structure__departement_id",
-                "structure__commune_id")
+        .values(
+            "candidate__user_id",
+            "structure_id",
+            "structure__departement_id",
+            "structure__commune_id",
+        )
         .order_by("pk")
-    )  # fmt: skip
+    )
     authors = [
-        Author(c["candidate__user_id"], c["structure_id"], c["structure__departement_id"],
-               c["structure__commune_id"], places.get(c["candidate__user_id"], []))
+        Author(
+            c["candidate__user_id"],
+            c["structure_id"],
+            c["structure__departement_id"],
+            c["structure__commune_id"],
+            places.get(c["candidate__user_id"], []),
+        )
         for c in in_post
-    ]  # fmt: skip
+    ]
     if count:
         structures = list(
             Structure.objects.filter(status=StructureStatus.VALIDATED)
@@ -139,9 +151,14 @@ def _authors(count: int) -> list[Author]:
                     RoleAssignment.objects.create(user=user, role=Role.ADVISOR)
                 structure = structures[index % len(structures)]
                 authors.append(
-                    Author(user.pk, structure["pk"], structure["departement_id"],
-                           structure["commune_id"], places.get(user.pk, []))
-                )  # fmt: skip
+                    Author(
+                        user.pk,
+                        structure["pk"],
+                        structure["departement_id"],
+                        structure["commune_id"],
+                        places.get(user.pk, []),
+                    )
+                )
     return authors
 
 
@@ -149,10 +166,13 @@ def _report(author: Author, data: dict, place_communes: dict) -> Report:
     fields = {k: v for k, v in data.items() if k not in ("place", "commune")}
     place = data["place"]
     return Report(
-        advisor_id=author.user_id, structure_id=author.structure_id,
-        departement_id=author.departement_id, place_id=place,
-        commune_id=place_communes[place] if place else data["commune"], **fields,
-    )  # fmt: skip
+        advisor_id=author.user_id,
+        structure_id=author.structure_id,
+        departement_id=author.departement_id,
+        place_id=place,
+        commune_id=place_communes[place] if place else data["commune"],
+        **fields,
+    )
 
 
 def generate(*, count: int, seed: int, advisors: int = 0, start: date, end: date, out=None):
@@ -189,9 +209,11 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, required=True, help="Nombre de comptes rendus.")
         parser.add_argument("--seed", type=int, default=1, help="Graine du tirage.")
         parser.add_argument(
-            "--advisors", type=int, default=0,
+            "--advisors",
+            type=int,
+            default=0,
             help="Conseillers synthétiques à créer, rattachés tour à tour aux structures validées.",
-        )  # fmt: skip
+        )
         parser.add_argument("--start", type=date.fromisoformat, default=date(2021, 1, 1))
         parser.add_argument("--end", type=date.fromisoformat, default=None)
 

@@ -40,11 +40,18 @@ class Command(PeriodicCommand):
                     retention.cv_deadline(candidate), last + timedelta(days=CV_WARNING_DAYS)
                 )
                 notify(
-                    person(candidate), Kind.CV_DELETION_WARNING, TEMPLATE,
-                    {"candidate": candidate, "deadline": deadline,
-                     "last_activity": activity, "months": CV_KEPT_MONTHS},
-                    link=reverse("candidates:space"), about=f"cv:{candidate.pk}:{activity}",
-                )  # fmt: skip
+                    person(candidate),
+                    Kind.CV_DELETION_WARNING,
+                    TEMPLATE,
+                    {
+                        "candidate": candidate,
+                        "deadline": deadline,
+                        "last_activity": activity,
+                        "months": CV_KEPT_MONTHS,
+                    },
+                    link=reverse("candidates:space"),
+                    about=f"cv:{candidate.pk}:{activity}",
+                )
                 mark_cv_warned(candidate)
         counts = {"Candidats prévenus": len(to_warn), "CV supprimés": len(to_delete)}
         if apply and any(counts.values()):

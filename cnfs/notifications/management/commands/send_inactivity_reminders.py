@@ -44,11 +44,13 @@ class Command(PeriodicCommand):
                         else structure_managers(contract.structure)
                     )
                     notify(
-                        recipients, Kind.INACTIVITY_REMINDER, TEMPLATE.format(who),
-                        {"contract": contract, "days": days,
-                         "last_report": contract.last_report},
-                        link="/activite/", about=about,
-                    )  # fmt: skip
+                        recipients,
+                        Kind.INACTIVITY_REMINDER,
+                        TEMPLATE.format(who),
+                        {"contract": contract, "days": days, "last_report": contract.last_report},
+                        link="/activite/",
+                        about=about,
+                    )
             counts[label] = told
         if apply and any(counts.values()):
             audit.record(
