@@ -35,9 +35,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from cnfs.accounts.enums import Role
+from cnfs.coordination import services as coordination
+from cnfs.coordination.models import Hub, Network
 from cnfs.wsgi import application
 from tests import factories
 from tests.conftest import postgres_only
+from tests.coordination.conftest import active, make_coordinator
 from tests.places.conftest import make_advisor, make_place
 
 pytestmark = [pytest.mark.fuzz, postgres_only]
@@ -64,10 +67,19 @@ def _keep_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
-def _session(user) -> dict:
-    """What a browser logged in as ``user`` sends: its cookies and the CSRF header."""
+def staff_of(organisation, national):
+    user = factories.UserFactory()
+    coordination.add_staff(organisation, user=user, by=active(national, Role.NATIONAL))
+    return user
+
+
+def _session(user, role) -> dict:
+    """What a browser logged in as ``user`` in ``role`` sends: cookies and the CSRF header."""
     client = Client()
     client.force_login(user)
+    session = client.session
+    session["active_role"] = str(role)
+    session.save()
     cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF_TOKEN}
     return {"headers": {"X-CSRFToken": CSRF_TOKEN}, "cookies": cookies}
 
@@ -87,11 +99,14 @@ def identities(jura, national, make_partner_key):
         Role.CANDIDATE: factories.UserFactory(roles=[(Role.CANDIDATE, {})]),
         Role.ADVISOR: advisor,
         Role.FINANCIAL: factories.UserFactory(roles=[(Role.FINANCIAL, {})]),
+        Role.COORDINATOR: make_coordinator(structure, active(national, Role.NATIONAL)),
+        Role.HUB: staff_of(Hub.objects.create(name="Hub BFC", region=jura.region), national),
+        Role.NETWORK: staff_of(Network.objects.create(name="Réseau"), national),
     }
     assert set(users) == set(Role)
     return {
         "anonyme": {},
-        **{f"session {role}": _session(user) for role, user in users.items()},
+        **{f"session {role}": _session(user, role) for role, user in users.items()},
         "clé partenaire": {"headers": {"X-Api-Key": make_partner_key()}},
     }
 
