@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # Second factor (TOTP and single-use backup codes) for the national team and the
+    # financial operator: see cnfs/accounts/mfa.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # django-ninja's own copy of Swagger UI for /api/v1/docs (no CDN: works offline).
     "ninja",
     "cnfs.common",
@@ -99,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "cnfs.accounts.middleware.ActiveRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -172,6 +178,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    # 16 characters for the national team (ANSSI's recommendation for privileged accounts).
+    {"NAME": "cnfs.accounts.validators.PrivilegedPasswordLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -179,6 +187,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Second factor: the name authenticator apps show, and how long a password stays good for
+# the code step (docs/deploy.md, « Second facteur »).
+OTP_TOTP_ISSUER = "Conseiller numérique"
+SECOND_FACTOR_PENDING_MINUTES = 10
+# Wrong codes count against the login lockout above (one policy for both steps) rather than
+# django-otp's per-device delays.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

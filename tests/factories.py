@@ -2,6 +2,8 @@ from datetime import date
 
 import factory
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 from stdnum import luhn
 
@@ -214,3 +216,16 @@ def validated_contract(structure, *, start: date, post=None, candidate=None, **f
         status="active",
         **{**values, **fields},
     )
+
+
+def authenticator(user):
+    """A confirmed authenticator app (TOTP) for ``user``, as set up at a first login."""
+    return TOTPDevice.objects.create(user=user, name="Application", confirmed=True)
+
+
+def code_of(device, *, at: float | None = None) -> str:
+    """What the authenticator app shows now (or at the Unix time ``at``)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if at is not None:
+        totp.time = at
+    return f"{totp.token():0{device.digits}d}"

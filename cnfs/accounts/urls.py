@@ -7,6 +7,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
+    path("second-facteur/", views.second_factor, name="second_factor"),
+    path("second-facteur/configurer/", views.second_factor_setup, name="second_factor_setup"),
+    path("second-facteur/codes-de-secours/", views.backup_codes, name="backup_codes"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.dashboard, name="dashboard"),
     path("role/", views.switch_role, name="switch_role"),

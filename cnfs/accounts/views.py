@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -8,9 +9,15 @@ from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_POST
 
-from cnfs.accounts import services
+from cnfs.accounts import mfa, services
 from cnfs.accounts.enums import Role
-from cnfs.accounts.forms import LoginForm, PasswordResetForm, SetPasswordForm
+from cnfs.accounts.forms import (
+    LoginForm,
+    PasswordResetForm,
+    SecondFactorForm,
+    SecondFactorSetupForm,
+    SetPasswordForm,
+)
 from cnfs.accounts.models import User
 
 
@@ -18,6 +25,86 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not mfa.required_for(user):
+            return super().form_valid(form)
+        # The password was right; the session opens only after the second factor.
+        mfa.begin(self.request, user, backend=user.backend, next_url=self.get_redirect_url())
+        return redirect("accounts:second_factor")
+
+
+def _pending_or_restart(request):
+    user, next_url = mfa.pending(request)
+    if user is None:
+        messages.info(request, "Votre connexion a expiré : saisissez à nouveau votre mot de passe.")
+    return user, next_url
+
+
+def _after_login(next_url):
+    return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+
+
+def second_factor(request):
+    """Second step of the login: a code of the authenticator app, or a backup code."""
+    user, next_url = _pending_or_restart(request)
+    if user is None:
+        return redirect("accounts:login")
+    if not mfa.has_device(user):
+        return redirect("accounts:second_factor_setup")
+    form = SecondFactorForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mfa.complete(request, user, form.device)
+        return _after_login(next_url)
+    return render(
+        request,
+        "accounts/second_factor.html",
+        {"form": form, "page_title": "Second facteur"},
+    )
+
+
+def second_factor_setup(request):
+    """First login of an account that needs a second factor: link an authenticator app."""
+    user, next_url = _pending_or_restart(request)
+    if user is None:
+        return redirect("accounts:login")
+    if mfa.has_device(user):
+        return redirect("accounts:second_factor")
+    device = mfa.setup_device(user)
+    form = SecondFactorSetupForm(device, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mfa.complete(request, user, device)
+        return render(
+            request,
+            "accounts/backup_codes.html",
+            {"codes": form.backup_codes, "next_url": next_url or settings.LOGIN_REDIRECT_URL},
+        )
+    return render(
+        request,
+        "accounts/second_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": mfa.qr_svg(device),
+            "secret": mfa.secret_of(device),
+            "page_title": "Configurer le second facteur",
+        },
+    )
+
+
+@login_required
+def backup_codes(request):
+    """New backup codes (the old ones stop working), shown once."""
+    if not mfa.has_device(request.user):
+        return redirect("accounts:dashboard")
+    if request.method == "POST":
+        codes = mfa.new_backup_codes(request.user)
+        return render(
+            request,
+            "accounts/backup_codes.html",
+            {"codes": codes, "next_url": settings.LOGIN_REDIRECT_URL, "renewed": True},
+        )
+    return render(request, "accounts/backup_codes_renew.html")
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -54,6 +141,7 @@ def dashboard(request):
     held = request.user.role_kinds()
     context = {
         "role_choices": [(r.value, r.label) for r in Role if r.value in held],
+        "has_second_factor": mfa.has_device(request.user),
         "page_title": "Mon espace",
         "breadcrumb_data": {"links": [], "current": "Mon espace"},
     }

@@ -29,6 +29,7 @@ from cnfs.coordination import services as coordination
 from cnfs.coordination.enums import ActivityKind
 from cnfs.coordination.models import Coordinator, Hub, Membership, Network
 from cnfs.demo.management.commands.generate_reports import generate
+from cnfs.demo.second_factor import ensure_demo_second_factor
 from cnfs.demo.seeds import (
     DEMO_DOMAIN,
     DEMO_PASSWORD,
@@ -95,7 +96,10 @@ def seed_users(story: dict):
     story["manager"] = _user("structure", "Claude", "Gestionnaire")
     grant_role(_user("candidat", "Alex", "Candidat"), Role.CANDIDATE)
     grant_role(_user("conseiller", "Sacha", "Conseiller"), Role.ADVISOR)
-    grant_role(_user("banque-des-territoires", "Morgan", "Financeur"), Role.FINANCIAL)
+    story["financial"] = financial = _user("banque-des-territoires", "Morgan", "Financeur")
+    grant_role(financial, Role.FINANCIAL)
+    for privileged in (national, financial):
+        ensure_demo_second_factor(privileged)
     story["multi"] = multi = _user("multi-roles", "Lou", "Multirôle")
     grant_role(multi, Role.ADVISOR)
 

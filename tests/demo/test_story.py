@@ -1,12 +1,16 @@
 """The press releases' figures, rebuilt by the demo through the platform's services."""
 
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 
 from cnfs.accounts.models import User
 from cnfs.committee.models import Session
 from cnfs.contracts.models import Contract
 from cnfs.coordination.resolvers import coordinated_advisors, hub_departements, network_members
 from cnfs.demo.building import build_demo, seed_live_recruitment
+from cnfs.demo.second_factor import DEMO_BACKUP_CODES
+from cnfs.demo.seeds import DEMO_DOMAIN, DEMO_PASSWORD
 from cnfs.followup.figures import departement_figures
 from cnfs.matching.enums import OPEN_STATUSES, ProposalStatus
 from cnfs.matching.models import Proposal
@@ -120,3 +124,26 @@ def test_the_hub_and_the_network_see_their_scope(story):
     assert "39" in set(hub_departements(hub).values_list("code", flat=True))
     members = Structure.objects.filter(pk__in=network_members(network))
     assert [s.name for s in members] == ["Ligue de l’enseignement du Jura"]
+
+
+@pytest.mark.parametrize("local_part", ["anct", "banque-des-territoires"])
+def test_a_newcomer_passes_the_demo_second_factor_with_what_the_console_prints(
+    story, client, local_part, capsys
+):
+    call_command("demo_code")
+    printed_code = capsys.readouterr().out.strip()
+    client.post(
+        reverse("accounts:login"),
+        {"username": f"{local_part}@{DEMO_DOMAIN}", "password": DEMO_PASSWORD},
+    )
+    assert "_auth_user_id" not in client.session
+    client.post(reverse("accounts:second_factor"), {"code": printed_code})
+    assert "_auth_user_id" in client.session
+    # The printed backup codes work too (once each), and a new run of the demo restores them.
+    client.logout()
+    client.post(
+        reverse("accounts:login"),
+        {"username": f"{local_part}@{DEMO_DOMAIN}", "password": DEMO_PASSWORD},
+    )
+    client.post(reverse("accounts:second_factor"), {"code": DEMO_BACKUP_CODES[0]})
+    assert "_auth_user_id" in client.session

@@ -7,7 +7,7 @@ from cnfs.accounts.enums import Role
 from cnfs.activity.enums import Kind
 from tests import factories
 from tests.browser_support import axe_violations
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, code_of
 from tests.stats.conftest import add_report, advisor_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,10 +23,13 @@ def test_the_national_page_draws_its_charts_and_is_accessible(live_server, page)
     add_report(advisor, structure, today, Kind.WORKSHOP, participants=8)
     national = factories.UserFactory(email="anct@exemple.fr", roles=[(Role.NATIONAL, {})])
 
+    device = factories.authenticator(national)
     page.goto(f"{live_server.url}/compte/connexion/")
     page.get_by_label("Adresse e-mail").fill(national.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    page.get_by_label("Code de vérification").fill(code_of(device))
+    page.get_by_role("button", name="Vérifier").click()
     page.wait_for_url("**/compte/")
     page.goto(f"{live_server.url}/statistiques-activite/")
 
