@@ -196,6 +196,44 @@ SECOND_FACTOR_PENDING_MINUTES = 10
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 
+# ProConnect, the State's OpenID Connect federation (docs/deploy.md, « ProConnect »). The
+# button shows when an issuer and a client are set.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email given_name usual_name uid siret")
+OIDC_ACR_VALUES = os.environ.get("OIDC_ACR_VALUES", "")
+# The local provider standing in for ProConnect (cnfs/devidp): development and tests only.
+OIDC_DEV_PROVIDER = env_bool("OIDC_DEV_PROVIDER", DEBUG or TESTING)
+if OIDC_DEV_PROVIDER:
+    from cnfs.devidp.keys import private_key_pem
+
+    INSTALLED_APPS += ["oauth2_provider", "cnfs.devidp"]
+    DEV_OIDC_CLIENT_ID = "cnfs-demo"
+    DEV_OIDC_CLIENT_SECRET = "cnfs-demo-secret"  # noqa: S105  (the local provider's only)
+    OAUTH2_PROVIDER = {
+        "OIDC_ENABLED": True,
+        "OIDC_RSA_PRIVATE_KEY": private_key_pem(VAR_DIR / "dev-oidc-key.pem"),
+        "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+        "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+        "PKCE_REQUIRED": True,
+        "OAUTH2_VALIDATOR_CLASS": "cnfs.devidp.validator.Validator",
+        "SCOPES": {
+            "openid": "Connexion",
+            "email": "Adresse e-mail",
+            "given_name": "Prénom",
+            "usual_name": "Nom",
+            "uid": "Identifiant",
+            "siret": "SIRET",
+        },
+    }
+    if not OIDC_ISSUER:
+        OIDC_ISSUER = f"{SITE_URL}/dev-idp"
+        OIDC_CLIENT_ID = DEV_OIDC_CLIENT_ID
+        OIDC_CLIENT_SECRET = DEV_OIDC_CLIENT_SECRET
+    # The local provider answers in plain HTTP on 127.0.0.1.
+    os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"

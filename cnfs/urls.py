@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -29,6 +30,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("gestion/", admin.site.urls),
 ]
+
+if settings.OIDC_DEV_PROVIDER:  # the local stand-in for ProConnect (never in production)
+    urlpatterns.append(path("dev-idp/", include("cnfs.devidp.urls")))
 
 handler400 = "cnfs.web.views.bad_request"
 handler403 = "cnfs.web.views.permission_denied"

@@ -1,15 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.http import Http404
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_POST
 
-from cnfs.accounts import mfa, services
+from cnfs.accounts import mfa, proconnect, services
 from cnfs.accounts.enums import Role
 from cnfs.accounts.forms import (
     LoginForm,
@@ -25,6 +26,9 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"proconnect": proconnect.configured()}
 
     def form_valid(self, form):
         user = form.get_user()
@@ -159,3 +163,63 @@ def switch_role(request):
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         next_url = reverse_lazy("accounts:dashboard")
     return redirect(next_url)
+
+
+# ProConnect --------------------------------------------------------------------------------
+
+BACKEND = "cnfs.accounts.backends.EmailBackend"
+NEXT_KEY = "proconnect_next"
+ID_TOKEN_KEY = "proconnect_id_token"  # noqa: S105  (a session key)
+
+
+def proconnect_login(request):
+    """Off to the provider: PKCE, state and nonce are kept in the session by Authlib."""
+    if not proconnect.configured():
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = ""
+    request.session[NEXT_KEY] = next_url
+    extra = {"acr_values": settings.OIDC_ACR_VALUES} if settings.OIDC_ACR_VALUES else {}
+    redirect_uri = request.build_absolute_uri(reverse("accounts:proconnect_callback"))
+    return proconnect.client().authorize_redirect(request, redirect_uri, **extra)
+
+
+def proconnect_callback(request):
+    if not proconnect.configured():
+        raise Http404
+    try:
+        token = proconnect.client().authorize_access_token(request)
+        claims = proconnect.claims_of(token)
+    except proconnect.FLOW_ERRORS as error:
+        # The kind of error only: what the provider sent may name the person.
+        proconnect.logger.warning("ProConnect login refused: %s", type(error).__name__)
+        return render(request, "accounts/proconnect_error.html", status=400)
+    user = proconnect.account_for(claims)
+    if user is None:
+        return render(request, "accounts/proconnect_unknown.html", status=403)
+    next_url = request.session.pop(NEXT_KEY, "")
+    request.session[ID_TOKEN_KEY] = token["id_token"]
+    if mfa.required_for(user) and not proconnect.second_factor_proved(claims):
+        mfa.begin(request, user, backend=BACKEND, next_url=next_url)
+        return redirect("accounts:second_factor")
+    login(request, user, backend=BACKEND)
+    if mfa.required_for(user):
+        request.session[mfa.IDP_KEY] = True
+    return _after_login(next_url)
+
+
+@require_POST
+def logout_view(request):
+    """Log out here, then at the provider when the session came from it."""
+    id_token = request.session.get(ID_TOKEN_KEY)
+    logout(request)
+    if id_token and proconnect.configured():
+        return proconnect.client().logout_redirect(
+            request,
+            post_logout_redirect_uri=request.build_absolute_uri(
+                resolve_url(settings.LOGOUT_REDIRECT_URL)
+            ),
+            id_token_hint=id_token,
+        )
+    return redirect(settings.LOGOUT_REDIRECT_URL)

@@ -7,6 +7,7 @@ site) and its national-scale synthetic data to SCALE_STEPS (bulk inserts).
 import random
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -39,6 +40,7 @@ from cnfs.demo.seeds import (
     LATER_SESSION,
 )
 from cnfs.demo.territory_contacts import seed_faq_and_resources, seed_territory_contacts
+from cnfs.devidp.clients import register_client
 from cnfs.funding.rates import budget_in_force, national_commitments, rate_cents
 from cnfs.funding.services import add_years
 from cnfs.matching import engine, shortage
@@ -444,6 +446,13 @@ DEMO_ACCOUNTS = [
     ("Réseau national (Ligue de l’enseignement)", "reseau-ligue"),
 ]
 
+
+def seed_proconnect_client(story: dict):
+    """« Se connecter avec ProConnect » against the local provider, in development."""
+    if settings.OIDC_DEV_PROVIDER:
+        register_client(settings.SITE_URL)
+
+
 STEPS = [
     seed_users,
     seed_committee_story,
@@ -454,6 +463,7 @@ STEPS = [
     seed_territory_contacts,
     seed_faq_and_resources,
     seed_coordination_story,
+    seed_proconnect_client,
 ]
 
 

@@ -43,4 +43,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  codes de secours (une fois chacun) : {', '.join(DEMO_BACKUP_CODES[:2])}"
         )
-        self.stdout.write(f"\nSe connecter : {settings.SITE_URL}/compte/connexion/\n")
+        self.stdout.write(f"\nSe connecter : {settings.SITE_URL}/compte/connexion/")
+        if settings.OIDC_DEV_PROVIDER:
+            self.stdout.write(
+                "« Se connecter avec ProConnect » passe par un fournisseur d’identité local "
+                "(développement) : mêmes comptes, même mot de passe.\n"
+            )
