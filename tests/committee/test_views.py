@@ -13,6 +13,7 @@ from cnfs.accounts.enums import Role
 from cnfs.committee import services
 from cnfs.committee.enums import Decision, SessionStatus
 from cnfs.committee.models import AgendaItem, Session
+from cnfs.posts.enums import PostKind
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import PostRequest
 from tests import factories
@@ -316,6 +317,7 @@ class TestMinutes:
             "nature",
             "décision",
             "postes",
+            "type de poste",
             "prioritaire",
             "observation",
         ]
@@ -330,6 +332,7 @@ class TestMinutes:
                 "Candidature",
                 "Postes accordés",
                 "2",
+                "Conseiller numérique",
                 "oui",
                 "Zone rurale; priorité",
             ]
@@ -341,6 +344,17 @@ class TestMinutes:
         response = team.get(reverse("committee:minutes_csv", args=[session.number]))
         rows = list(csv.reader(io.StringIO(response.getvalue().decode()[1:]), delimiter=";"))
         assert rows[1][3] == '\'=HYPERLINK("http://x","clic")'
+
+    def test_the_minutes_say_which_posts_are_coordination_posts(self, team, session, national):
+        item = on_agenda(session, posts=1, name="CC Porte du Jura")
+        services.decide(
+            item, decision=Decision.GRANTED, posts=1, post_kind=PostKind.COORDINATION, by=national
+        )
+        response = team.get(reverse("committee:minutes_csv", args=[session.number]))
+        rows = list(csv.DictReader(io.StringIO(response.getvalue().decode()[1:]), delimiter=";"))
+        assert [row["type de poste"] for row in rows] == [PostKind.COORDINATION.label]
+        page = team.get(reverse("committee:minutes", args=[session.number])).content.decode()
+        assert f"<td>{PostKind.COORDINATION.label}</td>" in page
 
     def test_printable_minutes(self, team, session, decided):
         page = team.get(reverse("committee:minutes", args=[session.number])).content.decode()

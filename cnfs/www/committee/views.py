@@ -288,7 +288,7 @@ def close_session(request, number):
 # fmt: skip below: a data table laid out by hand for reading.
 MINUTES_COLUMNS = [
     "numéro de session", "date", "SIRET", "structure", "département", "nature", "décision",
-    "postes", "prioritaire", "observation",
+    "postes", "type de poste", "prioritaire", "observation",
 ]  # fmt: skip
 
 
@@ -305,6 +305,7 @@ def minutes_csv(request, number):
             item.request.get_kind_display(),
             item.get_decision_display(),
             item.posts if item.posts is not None else "",
+            item.get_post_kind_display() if item.posts else "",
             "oui" if item.priority else "non",
             item.observation,
         ]
