@@ -2,10 +2,14 @@
 submissions, 1 to 3 s between two actions. The plan (accounts, pages that answer) comes
 from scripts/load/prepare.py through LOAD_PLAN."""
 
+import hashlib
+import hmac
+import itertools
 import json
 import os
 import random
 import re
+import time
 import uuid
 from datetime import date
 
@@ -18,6 +22,18 @@ def _name(path: str) -> str:
     """Requests grouped by page: ids and query values folded."""
     path = re.sub(r"/\d+/", "/{id}/", path)
     return re.sub(r"=([^&]*)", "=…", path)
+
+
+def totp(hex_key: str, step: int = 30, digits: int = 6) -> str:
+    """The code of an authenticator app holding ``hex_key`` (RFC 6238, SHA-1)."""
+    counter = int(time.time()) // step
+    mac = hmac.new(bytes.fromhex(hex_key), counter.to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    code = (int.from_bytes(mac[offset : offset + 4], "big") & 0x7FFFFFFF) % 10**digits
+    return f"{code:0{digits}d}"
+
+
+_next_account = {role: itertools.count() for role in ("national", "financial")}
 
 
 class Visitor(HttpUser):
@@ -50,17 +66,30 @@ class Member(Visitor):
 
     def on_start(self):
         login = "/compte/connexion/"
+        account = PLAN["accounts"][self.role]
+        if self.role in _next_account:  # second factor: an account of one's own
+            account = PLAN["privileged"][self.role][next(_next_account[self.role])]
         self.client.get(login, name=f"{self.role} login form")
-        self.client.post(
+        answer = self.client.post(
             login,
             {
                 "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
-                "username": PLAN["accounts"][self.role],
+                "username": account,
                 "password": PLAN["password"],
             },
             name=f"{self.role} login",
             allow_redirects=False,
         )
+        if answer.headers.get("Location", "").endswith("/compte/second-facteur/"):
+            self.client.post(
+                "/compte/second-facteur/",
+                {
+                    "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+                    "code": totp(PLAN["totp_key"]),
+                },
+                name=f"{self.role} login code",
+                allow_redirects=False,
+            )
 
 
 class National(Member):

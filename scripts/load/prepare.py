@@ -91,10 +91,9 @@ def build(scale: float) -> float:
         if cursor.fetchone():
             return 0.0
     started = time.monotonic()
+    from cnfs.bench import stats as stats_benchmarks
     from cnfs.demo.building import build_demo
     from cnfs.places.models import Place
-    from cnfs.public import benchmarks as map_benchmarks
-    from cnfs.stats import benchmarks as stats_benchmarks
     from cnfs.territories.loading import load_territories
     from cnfs.territories.models import Commune
 
@@ -109,8 +108,8 @@ def build(scale: float) -> float:
     stats_benchmarks.ensure_reports()
     places = int(PLACES_AT_SCALE_1 * scale) - Place.objects.count()
     if places > 0:
-        print(f"{places:,} places …", flush=True)
-        map_benchmarks._create_places(places)
+        print(f"{places:,} places of advisors in post …", flush=True)
+        _places_of_advisors_in_post(places)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
         seconds = time.monotonic() - started
@@ -118,6 +117,83 @@ def build(scale: float) -> float:
             "INSERT INTO cnfs_load_meta (scale, seconds) VALUES (%s, %s)", [scale, seconds]
         )
     return seconds
+
+
+def _places_of_advisors_in_post(count: int):
+    """Advisors in post (the benchmarks' national recruitments, given accounts) and
+    ``count`` places, each near its structure and served by one of its advisors."""
+    import random
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from cnfs.accounts.enums import Role
+    from cnfs.accounts.models import RoleAssignment, User
+    from cnfs.bench.registry import ensure_national_recruitments
+    from cnfs.candidates.models import Candidate
+    from cnfs.contracts.models import Contract
+    from cnfs.places.enums import Access, Service
+    from cnfs.places.models import Place, PlaceAdvisor
+
+    ensure_national_recruitments()
+    rng = random.Random(20)  # noqa: S311 (synthetic data, reproducible)
+    with transaction.atomic():
+        without = list(
+            Candidate.objects.filter(
+                pk__in=Contract.objects.in_post(timezone.localdate()).values("candidate"),
+                user__isnull=True,
+            )
+        )
+        users = User.objects.bulk_create(
+            [User(email=f"conseiller-en-poste-{c.pk}@load.invalid") for c in without],
+            batch_size=2000,
+        )
+        for candidate, user in zip(without, users, strict=True):
+            candidate.user = user
+        Candidate.objects.bulk_update(without, ["user"], batch_size=2000)
+        in_post = list(
+            Contract.objects.in_post(timezone.localdate())
+            .select_related("candidate", "structure__commune")
+            .order_by("pk")
+        )
+        RoleAssignment.objects.bulk_create(
+            [
+                RoleAssignment(
+                    user_id=c.candidate.user_id, role=Role.ADVISOR, structure_id=c.structure_id
+                )
+                for c in in_post
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        places = Place.objects.bulk_create(
+            [
+                Place(
+                    name=f"Lieu de médiation numérique {n}",
+                    address=f"{n} rue de la République",
+                    structure_id=contract.structure_id,
+                    commune_id=contract.structure.commune_id,
+                    latitude=contract.structure.commune.latitude + rng.uniform(-0.02, 0.02),
+                    longitude=contract.structure.commune.longitude + rng.uniform(-0.02, 0.02),
+                    access=rng.choice(Access.values),
+                    services=rng.sample(Service.values, 3),
+                    checked_at=timezone.now(),
+                )
+                for n, contract in ((n, in_post[n % len(in_post)]) for n in range(count))
+            ],
+            batch_size=2000,
+        )
+        PlaceAdvisor.objects.bulk_create(
+            [
+                PlaceAdvisor(
+                    place=place,
+                    advisor_id=in_post[n % len(in_post)].candidate.user_id,
+                    main=n < len(in_post),  # one main place per advisor
+                )
+                for n, place in enumerate(places)
+            ],
+            batch_size=2000,
+        )
 
 
 def row_counts() -> dict:
@@ -134,6 +210,34 @@ def row_counts() -> dict:
     }
 
 
+PRIVILEGED_ACCOUNTS = 100  # per role: enough for LOAD_USERS up to 600
+
+
+def _privileged_accounts() -> dict:
+    from cnfs.accounts.enums import Role
+    from cnfs.accounts.models import RoleAssignment, User
+    from cnfs.demo.second_factor import ensure_demo_second_factor
+    from cnfs.demo.seeds import DEMO_DOMAIN, DEMO_PASSWORD
+
+    template = User(email="x")
+    template.set_password(DEMO_PASSWORD)  # hashed once, copied: hashing is slow on purpose
+    hashed = template.password
+    accounts = {}
+    for role, prefix in ((Role.NATIONAL, "charge-anct"), (Role.FINANCIAL, "charge-bdt")):
+        emails = [f"{prefix}-{n:03d}@{DEMO_DOMAIN}" for n in range(PRIVILEGED_ACCOUNTS)]
+        User.objects.bulk_create(
+            [User(email=e, password=hashed) for e in emails], ignore_conflicts=True
+        )
+        users = list(User.objects.filter(email__in=emails))
+        RoleAssignment.objects.bulk_create(
+            [RoleAssignment(user=u, role=role) for u in users], ignore_conflicts=True
+        )
+        for user in users:
+            ensure_demo_second_factor(user)
+        accounts[role.value] = emails
+    return accounts
+
+
 def _answers(client, path: str) -> bool:
     try:
         return client.get(path).status_code == 200
@@ -146,6 +250,7 @@ def plan() -> dict:
 
     from cnfs.accounts.enums import Role
     from cnfs.accounts.models import User
+    from cnfs.demo.second_factor import DEMO_TOTP_KEY
     from cnfs.demo.seeds import DEMO_DOMAIN, DEMO_PASSWORD
     from cnfs.partners.models import ApiKey
     from cnfs.partners.services import create_key
@@ -158,6 +263,7 @@ def plan() -> dict:
         "advisor": "conseiller",
         "financial": "banque-des-territoires",
     }
+    privileged = _privileged_accounts()
     skipped = []
     public_client = Client()
     pages = {"public": [p for p in PUBLIC if _answers(public_client, p)]}
@@ -192,6 +298,10 @@ def plan() -> dict:
     return {
         "accounts": {role: f"{local}@{DEMO_DOMAIN}" for role, local in accounts.items()},
         "password": DEMO_PASSWORD,
+        # The national team and the funder pass a second factor: one account per visitor
+        # (a code is accepted once per device), all with the demo's key.
+        "privileged": privileged,
+        "totp_key": DEMO_TOTP_KEY,
         "pages": pages,
         "api_key": key,
         "report": REPORT if submitted.status_code == 201 else None,
