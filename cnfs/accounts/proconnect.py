@@ -9,6 +9,7 @@ invited (an account waiting for activation). Nobody else is created.
 
 import logging
 
+import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.django_client import OAuth
 from django.conf import settings
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 # (Authlib's errors, claims checks included, derive from AuthlibBaseError; joserfc's from
 # JoseError.)
 FLOW_ERRORS = (AuthlibBaseError, JoseError, ValueError, KeyError)
+# The provider does not answer (network, timeout, server error).
+UNREACHABLE = (requests.RequestException,)
 
 # RFC 8176 methods that are, or include, a factor beyond the password.
 SECOND_FACTOR_AMR = frozenset({"mfa", "otp", "totp", "hwk", "swk", "pop", "sc", "sms"})

@@ -182,7 +182,11 @@ def proconnect_login(request):
     request.session[NEXT_KEY] = next_url
     extra = {"acr_values": settings.OIDC_ACR_VALUES} if settings.OIDC_ACR_VALUES else {}
     redirect_uri = request.build_absolute_uri(reverse("accounts:proconnect_callback"))
-    return proconnect.client().authorize_redirect(request, redirect_uri, **extra)
+    try:
+        return proconnect.client().authorize_redirect(request, redirect_uri, **extra)
+    except proconnect.UNREACHABLE as error:
+        proconnect.logger.warning("ProConnect unreachable: %s", type(error).__name__)
+        return render(request, "accounts/proconnect_error.html", {"unreachable": True}, status=503)
 
 
 def proconnect_callback(request):
@@ -191,6 +195,9 @@ def proconnect_callback(request):
     try:
         token = proconnect.client().authorize_access_token(request)
         claims = proconnect.claims_of(token)
+    except proconnect.UNREACHABLE as error:
+        proconnect.logger.warning("ProConnect unreachable: %s", type(error).__name__)
+        return render(request, "accounts/proconnect_error.html", {"unreachable": True}, status=503)
     except proconnect.FLOW_ERRORS as error:
         # The kind of error only: what the provider sent may name the person.
         proconnect.logger.warning("ProConnect login refused: %s", type(error).__name__)

@@ -215,3 +215,10 @@ def test_without_a_provider_configured_there_is_no_button(client, settings):
     settings.OIDC_ISSUER = ""
     assert "ProConnect" not in client.get("/compte/connexion/").content.decode()
     assert client.get("/compte/proconnect/").status_code == 404
+
+
+def test_an_unreachable_provider_gets_a_french_page_not_an_error(client, db, settings):
+    settings.OIDC_ISSUER = "http://127.0.0.1:9/dev-idp"  # nothing listens there
+    response = client.get("/compte/proconnect/")
+    assert response.status_code == 503
+    assert "ProConnect ne répond pas" in response.content.decode()
