@@ -157,12 +157,7 @@ def _places_of_advisors_in_post(count: int):
             .order_by("pk")
         )
         RoleAssignment.objects.bulk_create(
-            [
-                RoleAssignment(
-                    user_id=c.candidate.user_id, role=Role.ADVISOR, structure_id=c.structure_id
-                )
-                for c in in_post
-            ],
+            [RoleAssignment(user_id=c.candidate.user_id, role=Role.ADVISOR) for c in in_post],
             batch_size=2000,
             ignore_conflicts=True,
         )
