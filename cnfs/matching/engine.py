@@ -7,19 +7,20 @@ one vectorised call, instead of scanning every candidate for every structure.
 
 import functools
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 from scipy.spatial import cKDTree
 
 from cnfs.candidates.models import Candidate
 from cnfs.common.models import TransitionLog
 from cnfs.matching.enums import Origin, ProposalStatus
-from cnfs.matching.models import Proposal
+from cnfs.matching.models import ListLength, Proposal
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import Structure
 from cnfs.territories.models import OVERSEAS_DEPARTEMENTS, SAINT_MARTIN_POSTAL_CODE
@@ -757,7 +758,12 @@ def acted_on(candidates: CandidateSide, structures: Side) -> tuple[np.ndarray, n
 
 @transaction.atomic
 def sync(
-    candidates: CandidateSide, structures: Side, *, scope: dict, pairs: Pairs | None = None
+    candidates: CandidateSide,
+    structures: Side,
+    *,
+    scope: dict,
+    pairs: Pairs | None = None,
+    counted: bool = True,
 ) -> SyncReport:
     """Make the stored proposals of ``scope`` (``{"candidate_id": …}`` or
     ``{"structure_id__in": …}``) be ``pairs``: the pairs wanted in the lists (by default,
@@ -765,6 +771,7 @@ def sync(
 
     Untouched proposals that are not wanted are removed; declined ones come back only when
     the candidate's zone or availability changed since; those a structure acted on stay.
+    The lists' stored lengths follow (``counted=False``: the caller counts them again).
     """
     from django.conf import settings
 
@@ -837,6 +844,10 @@ def sync(
         for key, p in existing.items()
         if key not in wanted and p.status == ProposalStatus.PROPOSED and p.origin == Origin.ENGINE
     ]
+    stale_pks = set(stale)
+    moves = Counter(p.structure_id for p in to_create)
+    moves.update(p.structure_id for p in reproposed if p.origin == Origin.ENGINE)
+    moves.subtract(key[1] for key, p in existing.items() if p.pk in stale_pks)
     Proposal.objects.bulk_create(to_create, batch_size=2000)
     Proposal.objects.bulk_update(to_update, ["score", "distance_km", "reasons"], batch_size=2000)
     Proposal.objects.bulk_update(
@@ -847,7 +858,47 @@ def sync(
     _log_engine_transitions(reproposed, "repropose", "declined", "proposed")
     for start in range(0, len(stale), 2000):
         Proposal.objects.filter(pk__in=stale[start : start + 2000]).delete()
+    if counted:
+        count_moves(moves)
     return SyncReport(len(to_create), len(to_update), len(reproposed), len(stale))
+
+
+def count_moves(moves: dict):
+    """Profiles that entered (positive) or left (negative) each structure's list: its
+    stored length follows. Every write to the lists goes through here or ``recount``."""
+    by_change = defaultdict(list)
+    for structure_pk, change in moves.items():
+        if change:
+            by_change[change].append(structure_pk)
+    if not by_change:
+        return
+    ListLength.objects.bulk_create(
+        [ListLength(structure_id=pk) for pks in by_change.values() for pk in pks],
+        ignore_conflicts=True,
+    )
+    for change, pks in by_change.items():
+        ListLength.objects.filter(structure_id__in=pks).update(length=F("length") + change)
+
+
+@transaction.atomic
+def recount(structure_pks=None):
+    """The lists' stored lengths counted again from scratch (all of them by default): any
+    drift (a list written around the engine) lasts until the next full recomputation."""
+    lists = Proposal.objects.filter(status=ProposalStatus.PROPOSED, origin=Origin.ENGINE)
+    lengths = ListLength.objects.all()
+    if structure_pks is not None:
+        structure_pks = list(structure_pks)
+        lists = lists.filter(structure_id__in=structure_pks)
+        lengths = lengths.filter(structure_id__in=structure_pks)
+    counts = dict(lists.order_by().values_list("structure_id").annotate(n=Count("*")))
+    lengths.exclude(structure_id__in=list(counts)).exclude(length=0).update(length=0)
+    ListLength.objects.bulk_create(
+        [ListLength(structure_id=pk, length=n) for pk, n in counts.items()],
+        update_conflicts=True,
+        unique_fields=["structure"],
+        update_fields=["length"],
+        batch_size=2000,
+    )
 
 
 def _log_engine_transitions(proposals, name, from_state, to_state):
@@ -882,15 +933,16 @@ def named_candidates(structure) -> list[int]:
 
 
 def _last_of_lists(structure_pks: list[int], candidate_pk: int) -> dict:
-    """For each list: (its length, and its last proposal as (pk, score, candidate id)),
-    the candidate ``candidate_pk`` left aside. One query: each list counted and its last
-    read through the lists' own index (``engine_list_rank``), not every list sorted."""
+    """For each list the candidate ``candidate_pk`` is not in: (its length, and its last
+    proposal as (pk, score, candidate id)). One query: each list's stored length
+    (``ListLength``) and its last read through the lists' own index (``engine_list_rank``),
+    no list counted or sorted."""
     if not structure_pks:
         return {}
     lists = Proposal.objects.filter(
         structure_id=OuterRef("pk"), status=ProposalStatus.PROPOSED, origin=Origin.ENGINE
     ).exclude(candidate_id=candidate_pk)
-    length = lists.order_by().values("structure_id").annotate(n=Count("*")).values("n")
+    length = ListLength.objects.filter(structure_id=OuterRef("pk")).values("length")
     last = lists.order_by("score", "-candidate_id")
     rows = (
         Structure.objects.filter(pk__in=structure_pks)
@@ -946,7 +998,7 @@ def refresh_candidate(candidate_pk: int) -> SyncReport:
         else:
             entering.append(k)
     last = _last_of_lists([sids[k] for k in entering], candidate_pk)
-    pushed_out = []
+    pushed_out = {}  # last proposal of a full list → its structure
     for k in entering:
         length, (pk, score, cid) = last.get(sids[k], (0, (None, None, None)))
         if length < limit:
@@ -954,7 +1006,7 @@ def refresh_candidate(candidate_pk: int) -> SyncReport:
         elif (scores_[k], -candidate_pk) > (score, -cid):
             keep.append(k)
             if length == limit:
-                pushed_out.append(pk)
+                pushed_out[pk] = sids[k]
     refill = [
         sid
         for sid, (status, origin, _, _) in stored.items()
@@ -969,7 +1021,8 @@ def refresh_candidate(candidate_pk: int) -> SyncReport:
         pairs=pairs.take(np.array(sorted(keep), dtype=np.int64)),
     )
     if pushed_out:
-        report.removed += Proposal.objects.filter(pk__in=pushed_out).delete()[0]
+        report.removed += Proposal.objects.filter(pk__in=list(pushed_out)).delete()[0]
+        count_moves(dict.fromkeys(pushed_out.values(), -1))
     if refill:
         report.add(refresh_structures(refill))
     return report
@@ -1033,14 +1086,17 @@ def refresh_structures(structure_pks) -> SyncReport:
         candidates = within_reach_of(structures)
     else:
         candidates = candidate_side()
-    return sync(candidates, structures, scope={"structure_id__in": structure_pks})
+    report = sync(candidates, structures, scope={"structure_id__in": structure_pks}, counted=False)
+    recount(structure_pks)
+    return report
 
 
 def refresh_structure(structure_pk: int) -> SyncReport:
     report = refresh_structures([structure_pk])
     structure = Structure.objects.get(pk=structure_pk)
     if structure.identified_candidate and open_structures().filter(pk=structure_pk).exists():
-        for candidate_pk in named_candidates(structure):
+        named = named_candidates(structure)
+        for candidate_pk in named:
             Proposal.objects.update_or_create(
                 candidate_id=candidate_pk,
                 structure=structure,
@@ -1052,6 +1108,8 @@ def refresh_structure(structure_pk: int) -> SyncReport:
                     "reasons": ["Candidat nommé par la structure lors de sa candidature"],
                 },
             )
+        if named:  # a profile of the list may have become a named one
+            recount([structure_pk])
     return report
 
 
@@ -1079,6 +1137,7 @@ def recompute_all(*, chunk: int = 300) -> SyncReport:
                 structures,
                 scope={"structure_id__in": structures.ids[start : start + chunk].tolist()},
                 pairs=pairs.take(part),
+                counted=False,
             )
         )
     # Structures with no open post left keep only the proposals they acted on.
@@ -1088,4 +1147,5 @@ def recompute_all(*, chunk: int = 300) -> SyncReport:
         .delete()
     )
     report.removed += removed
+    recount()
     return report
