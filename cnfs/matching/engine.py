@@ -363,17 +363,23 @@ class _Standing:
         else:
             flat += sign * np.bincount(cells, minlength=flat.size)
 
-    def floor(self) -> np.ndarray:
-        """A score each site's ``limit``-th best pair reaches (-inf: not known yet)."""
-        point = _last_point(self.counts, self.limit)
-        return np.where(point >= 0, point, -np.inf)
+    def floor(self, above: float = -1) -> np.ndarray:
+        """A score each site's ``limit``-th best pair reaches (-inf: not known yet, or not
+        above ``above``: only the points above it are summed)."""
+        low = max(int(above) + 1, 0)
+        point = _last_point(self.counts[:, low:], self.limit)
+        return np.where(point >= 0, point + low, -np.inf)
 
 
 def _last_point(counts: np.ndarray, limit: int) -> np.ndarray:
     """For counts of pairs by site (rows) and score point (columns): the highest point at
     or above which each site has ``limit`` pairs (-1: fewer than ``limit`` in all)."""
-    at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]
-    return (at_least >= limit).sum(axis=1) - 1
+    return (_at_least(counts) >= limit).sum(axis=1) - 1
+
+
+def _at_least(counts: np.ndarray) -> np.ndarray:
+    """For each site (row) and score point (column): the pairs scoring that point or more."""
+    return np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]
 
 
 @dataclass
@@ -457,10 +463,11 @@ def best_pairs(
         taken=np.unique(np.asarray(taken_c) * len(first) + site_of[taken_s]),
     )
     far = _ranked_anywhere(search, np.nonzero(anywhere)[0], limit)
-    near = [
-        _near_pairs(search, np.nonzero(c_world == world)[0], np.nonzero(search.world == world)[0])
-        for world in np.intersect1d(c_world, search.world).tolist()
-    ]
+    near = []
+    for world in np.intersect1d(c_world, search.world).tolist():
+        near += _near_pairs(
+            search, np.nonzero(c_world == world)[0], np.nonzero(search.world == world)[0]
+        )
     ci, si, km, score = _select(search, near, far, limit)
     return _expand(site_of, ci, si, km, score)
 
@@ -528,76 +535,81 @@ def _near_pairs(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
     """Allowed pairs of one closed world (candidates ``c_in``, sites ``s_in``) within each
     candidate's reach, bonus level by bonus level, best first, each level searched around
     each site only as far as it can still enter its list. Returns candidate and site
-    indexes and approximate scores; the standing counts them as they come."""
+    indexes, chords and approximate scores, in parts; the standing counts them as they
+    come."""
     if len(c_in) * len(s_in) <= DENSE_PAIRS:
-        return _every_near_pair(search, c_in, s_in)
+        return [_every_near_pair(search, c_in, s_in)]
     bonus, reach, standing = search.bonus, search.reach, search.standing
-    found_c, found_s, found_raw = [], [], []
+    c = search.candidates
+    within = chord(reach) - 1e-9
+    found = []
     for level in np.unique(bonus[c_in])[::-1].tolist():
-        floor = standing.floor()[s_in]
+        floor = standing.floor(above=level)[s_in]
         worth = np.where(
             floor <= level, np.inf, SCORED_KM * (1 - (floor - level) / CLOSENESS_POINTS) + SLACK_KM
         )
         band = np.searchsorted(WORTH_EDGES, worth)
         band[worth < 0] = -1
+        live = np.nonzero(band >= 0)[0]
+        if not len(live):
+            continue
+        # The sites band after band (a band is a slice of ``banded``), one tree each.
+        live = live[np.argsort(band[live], kind="stable")]
+        banded = s_in[live]
+        starts = np.searchsorted(band[live], np.arange(len(WORTH_EDGES) + 1))
         bands = [
             (
-                WORTH_EDGES[b - 1] if b else 0.0,
-                WORTH_EDGES[b],
-                members,
-                cKDTree(search.xyz[members]),
+                float(WORTH_EDGES[b]),
+                int(starts[b]),
+                cKDTree(search.xyz[banded[starts[b] : starts[b + 1]]]),
             )
-            for b in np.unique(band[band >= 0]).tolist()
-            for members in [s_in[band == b]]
+            for b in range(len(WORTH_EDGES))
+            if starts[b + 1] > starts[b]
         ]
-        if not bands:
-            continue
         cut = np.zeros(len(search.xyz))
         cut[s_in] = chord(worth) + 1e-12
         in_level = c_in[bonus[c_in] == level]
         kind = np.where(search.later[in_level], -reach[in_level], reach[in_level])
-        level_s, level_raw = [], []
-        for signed in np.unique(kind).tolist():
-            c_, s_, raw, counted = _search_kind(
-                search, in_level[kind == signed], abs(signed), signed < 0, level, bands, cut
-            )
-            found_c.append(c_)
-            found_s.append(s_)
-            found_raw.append(raw)
-            level_s.append(s_[counted])
-            level_raw.append(raw[counted])
-        standing.add(np.concatenate(level_s), np.concatenate(level_raw))
-    if not found_c:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
-    return np.concatenate(found_c), np.concatenate(found_s), np.concatenate(found_raw)
-
-
-def _search_kind(search: _Search, group, km, is_later, level, bands, cut):
-    """One level's candidates of one reach around the sites of every band."""
-    c = search.candidates
-    group_tree = cKDTree(c.xyz[group])
-    found_c, found_s, found_v = [], [], []
-    extent = km + METRE_SLACK_KM  # a pair a few millimetres beyond the radius is in
-    for lower, upper, members, tree in bands:
-        pairs = group_tree.sparse_distance_matrix(
-            tree, max_distance=float(chord(min(upper, extent))) + 1e-12, output_type="ndarray"
-        )
-        c_, s_, v = group[pairs["i"]], members[pairs["j"]], pairs["v"]
-        keep = None if lower >= extent else v <= cut[s_]
-        if is_later:
-            on_time = c.dates[c_] <= search.deadline[s_]
-            keep = on_time if keep is None else keep & on_time
+        # Candidates kind after kind (a kind is a slice of ``grouped``), one tree each; one
+        # k-d tree call per kind and band, then every pair of the level filtered at once.
+        by_kind = np.argsort(kind, kind="stable")
+        grouped = in_level[by_kind]
+        kinds, first_of_kind = np.unique(kind[by_kind], return_index=True)
+        ends = np.append(first_of_kind[1:], len(grouped))
+        pieces, c_shift, s_shift = [], [], []
+        for signed, first, end in zip(
+            kinds.tolist(), first_of_kind.tolist(), ends.tolist(), strict=True
+        ):
+            tree = cKDTree(c.xyz[grouped[first:end]])
+            extent = abs(signed) + METRE_SLACK_KM  # a pair a few millimetres beyond is in
+            for upper, start, sites in bands:
+                pieces.append(
+                    tree.sparse_distance_matrix(
+                        sites,
+                        max_distance=float(chord(min(upper, extent))) + 1e-12,
+                        output_type="ndarray",
+                    )
+                )
+                c_shift.append(first)
+                s_shift.append(start)
+        sizes = [len(piece) for piece in pieces]
+        pairs = np.concatenate(pieces)
+        c_ = grouped[pairs["i"] + np.repeat(c_shift, sizes)]
+        s_ = banded[pairs["j"] + np.repeat(s_shift, sizes)]
+        v = pairs["v"]
+        keep = v <= cut[s_]
+        if kinds[0] < 0:  # available later: a deadline may rule them out
+            keep &= c.dates[c_] <= search.deadline[s_]
         untaken = search.untaken(c_, s_)
         if untaken is not None:
-            keep = untaken if keep is None else keep & untaken
-        if keep is not None:
-            c_, s_, v = c_[keep], s_[keep], v[keep]
-        found_c.append(c_)
-        found_s.append(s_)
-        found_v.append(v)
-    v = np.concatenate(found_v)
-    counted = v <= float(chord(km)) - 1e-9  # within reach whatever the rounding
-    return np.concatenate(found_c), np.concatenate(found_s), _closeness_of_chord(v) + level, counted
+            keep &= untaken
+        keep = np.nonzero(keep)[0]
+        c_, s_, v = c_[keep], s_[keep], v[keep]
+        raw = _closeness_of_chord(v) + level
+        found.append((c_, s_, v, raw))
+        counted = v <= within[c_]  # within reach whatever the rounding
+        standing.add(s_[counted], raw[counted])
+    return found
 
 
 def _every_near_pair(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
@@ -616,20 +628,21 @@ def _every_near_pair(search: _Search, c_in: np.ndarray, s_in: np.ndarray):
     raw = _closeness(km) + search.bonus[c_]
     inside = km <= search.reach[c_] - 0.01  # surely allowed: counted
     search.standing.add(s_[inside], raw[inside])
-    return c_, s_, raw
+    # The chords again from the coordinates (a dot product loses precision up close).
+    d = [c.xyz[:, k].take(c_) - search.xyz[:, k].take(s_) for k in range(3)]
+    return c_, s_, np.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]), raw
 
 
 def _select(search: _Search, near: list, far: list, limit: int):
     """The ``limit`` best pairs of each site among those found, with exact distances and
     scores: ``(candidate, site, km, score)``."""
     c, bonus, floor = search.candidates, search.bonus, search.standing.floor()
-    nc, ns, raw = _concat(near)
-    worth = raw >= floor[ns] - 0.02
+    nc, ns, nv, raw = _concat(near)
+    worth = np.nonzero(raw >= floor[ns] - 0.02)[0]
     nc, ns = nc[worth], ns[worth]
-    nkm = _km_between(c.xyz, nc, search.xyz, ns)
+    nkm, nm = _exact_km(c.xyz, nc, search.xyz, ns, nv[worth])
     # Within reach: the radius in whole metres; for "partout", the near side of SCORED_KM
     # (the far side is ranked below, by the same test).
-    nm = metres(nkm)
     ok = nm <= search.max_m[nc]  # for "partout": SCORED_M, then the exact test below
     edge = np.nonzero(ok & (nkm > SCORED_KM))[0]
     ok[edge] = c.max_km[nc[edge]] < ANYWHERE_KM
@@ -663,13 +676,32 @@ def _select(search: _Search, near: list, far: list, limit: int):
     ci, si, score = ci[kept], si[kept], score[kept]
     m = metres(km)
     ok = m <= search.radius_m[ci]  # "partout" is farther than any closed world: a safeguard
+    if ok.all():
+        return ci, si, m / 1000, score
     return ci[ok], si[ok], m[ok] / 1000, score[ok]
 
 
 def _concat(found: list):
     if not found:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0)
     return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))
+
+
+def _exact_km(a: np.ndarray, i: np.ndarray, b: np.ndarray, j: np.ndarray, chords: np.ndarray):
+    """``(great_circle_km(a[i], b[j]), its whole metres)`` from ``chords``, the same
+    distances computed elsewhere (by the k-d tree: within a few units in the last place).
+    Only a pair whose distance lies within a micrometre of a half metre, or of SCORED_KM,
+    could round otherwise: those few are computed again exactly as ``_km_between`` does."""
+    km = arc_km(chords)
+    half = km * 1000 + 0.5
+    m = np.floor(half)
+    unsure = np.nonzero(
+        (half - m < 1e-6) | (m + 1 - half < 1e-6) | (np.abs(km - SCORED_KM) < 1e-6)
+    )[0]
+    if len(unsure):
+        km[unsure] = _km_between(a, i[unsure], b, j[unsure])
+        m[unsure] = np.floor(km[unsure] * 1000 + 0.5)
+    return km, m.astype(np.int64)
 
 
 def _first_of_each(ci, si, score, candidate_ids, limit: int, sites: int) -> np.ndarray:
@@ -682,9 +714,11 @@ def _first_of_each(ci, si, score, candidate_ids, limit: int, sites: int) -> np.n
     points = score.astype(np.int64)  # scores are never negative: this is their floor
     width = int(points.max()) + 1
     counts = np.bincount(si * width + points, minlength=sites * width).reshape(sites, width)
-    last = _last_point(counts, limit)[si]  # -1: fewer than ``limit``, all kept
+    at_least = np.column_stack((_at_least(counts), np.zeros(sites, dtype=np.int64)))
+    site_last = (at_least >= limit).sum(axis=1) - 1  # -1: fewer than ``limit``, all kept
+    last = site_last[si]
     sure = np.nonzero(points > last)[0]
-    room = limit - np.bincount(si[sure], minlength=sites)
+    room = limit - at_least[np.arange(sites), site_last + 1]  # places left on the last point
     tied = np.nonzero(points == last)[0]
     order = tied[_ranking(si[tied], score[tied], _id_rank(candidate_ids)[ci[tied]])]
     grouped = si[order]
