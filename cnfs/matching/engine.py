@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from scipy.spatial import cKDTree
 
@@ -923,20 +924,28 @@ def sync(
 
 
 def count_moves(moves: dict):
-    """Profiles that entered (positive) or left (negative) each structure's list: its
-    stored length follows. Every write to the lists goes through here or ``recount``."""
+    """Profiles that entered (positive) or left (negative) each structure's list, once
+    written: its stored length follows. A list with no stored length yet is counted from
+    scratch (it was written around the engine, e.g. by hand); a length never goes below
+    zero (a drift is healed by the next count)."""
+    moves = {pk: change for pk, change in moves.items() if change}
+    if not moves:
+        return
+    known = set(
+        ListLength.objects.filter(structure_id__in=list(moves)).values_list(
+            "structure_id", flat=True
+        )
+    )
+    if len(known) < len(moves):
+        recount([pk for pk in moves if pk not in known])
     by_change = defaultdict(list)
     for structure_pk, change in moves.items():
-        if change:
+        if structure_pk in known:
             by_change[change].append(structure_pk)
-    if not by_change:
-        return
-    ListLength.objects.bulk_create(
-        [ListLength(structure_id=pk) for pks in by_change.values() for pk in pks],
-        ignore_conflicts=True,
-    )
     for change, pks in by_change.items():
-        ListLength.objects.filter(structure_id__in=pks).update(length=F("length") + change)
+        ListLength.objects.filter(structure_id__in=pks).update(
+            length=Greatest(F("length") + change, 0)
+        )
 
 
 @transaction.atomic
