@@ -1025,7 +1025,11 @@ def _last_of_lists(structure_pks: list[int], candidate_pk: int) -> dict:
         )
         .values_list("pk", "length", "last_pk", "last_score", "last_candidate")
     )
-    return {sid: (length, (pk, score, cid)) for sid, length, pk, score, cid in rows if length}
+    return {
+        sid: (length, (pk, score, cid))
+        for sid, length, pk, score, cid in rows
+        if length and pk is not None
+    }
 
 
 def _last_of_lists_joined(structure_pks: list[int], candidate_pk: int) -> dict:
