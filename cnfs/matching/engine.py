@@ -117,10 +117,7 @@ def candidate_side(queryset=None) -> CandidateSide:
     rows = list(
         queryset.order_by("pk").values_list(
             "pk",
-            "commune__latitude",
-            "commune__longitude",
-            "commune__departement_id",
-            "commune__postal_codes",
+            "commune_id",
             "available_from",
             "max_distance_km",
             "has_diploma",
@@ -130,12 +127,14 @@ def candidate_side(queryset=None) -> CandidateSide:
             "zone_version",
         )
     )
+    communes = _communes(sorted({row[1] for row in rows}))
+    rows = [(pk, *communes[commune], *rest) for pk, commune, *rest in rows]
     today = timezone.localdate()
     columns = list(zip(*rows, strict=True)) if rows else [[]] * 12
     return CandidateSide(
         ids=np.array(columns[0], dtype=np.int64),
         xyz=unit_vectors(np.array(columns[1], float), np.array(columns[2], float)).reshape(-1, 3),
-        territory=_territories(columns[3], columns[4]),
+        territory=_territories(columns[4], columns[3]),
         dates=_dates(columns[5], today),
         max_km=np.array(columns[6], dtype=float),
         diploma=np.array(columns[7], dtype=bool),
@@ -180,9 +179,10 @@ def structure_side(queryset=None) -> Side:
 
 
 def _communes(insee: list[str]) -> dict:
-    """Latitude, longitude and postal codes of these communes, by code (on PostgreSQL the
-    codes are one array parameter: half the time of a parameter each)."""
-    columns = ("insee", "latitude", "longitude", "postal_codes")
+    """Latitude, longitude, postal codes and département of these communes, by code, read
+    apart from the rows that name them: joined, PostgreSQL hashes every commune of France
+    (on PostgreSQL the codes are one array parameter: half the time of one each)."""
+    columns = ("insee", "latitude", "longitude", "postal_codes", "departement_id")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -1155,9 +1155,9 @@ def _reachable_structures(candidates: CandidateSide):
 def within_reach_of(structures: Side) -> CandidateSide:
     """The matchable candidates who may reach one of ``structures``: those living within
     SCORED_KM of it (a box around it, read through the communes' position index, cut
-    exactly by the engine), and those who go farther ("partout"). One query: on
-    PostgreSQL both halves scan the candidates anyway, so reading them once (and the
-    communes once) costs half of two queries."""
+    exactly by the engine), and those who go farther ("partout"). One scan of the
+    candidates: on PostgreSQL both halves scan them anyway; the communes in the boxes are
+    a subquery (their position index), the found candidates' communes read by code."""
     from django.db.models import Q
 
     matchable = Candidate.objects.matchable()
@@ -1170,10 +1170,11 @@ def within_reach_of(structures: Side) -> CandidateSide:
         latitude, longitude = np.degrees(np.arcsin(z)), np.degrees(np.arctan2(y, x))
         wide = margin / max(np.cos(np.radians(min(abs(latitude) + margin, 89.0))), 0.01)
         boxes |= Q(
-            commune__latitude__range=(latitude - margin, latitude + margin),
-            commune__longitude__range=(longitude - wide, longitude + wide),
+            latitude__range=(latitude - margin, latitude + margin),
+            longitude__range=(longitude - wide, longitude + wide),
         )
-    return candidate_side(matchable.filter(farther | boxes))
+    near = Commune.objects.filter(boxes).values("insee")
+    return candidate_side(matchable.filter(farther | Q(commune_id__in=near)))
 
 
 FEW_STRUCTURES = 20  # beyond this, a refresh reads every candidate rather than boxes
