@@ -9,8 +9,9 @@ P = ProposalStatus
 
 
 class ProposalWorkflow(Workflow):
-    """The proposals' workflow tells its listeners of every move (the engine refills the
-    structure's list once the transaction commits)."""
+    """The proposals' workflow tells its listeners of every move: the proposal, the
+    transition's name and the status it left (the engine keeps the list's length and refills
+    the structure's list once the transaction commits)."""
 
     def __init__(self, *transitions: Transition):
         super().__init__(*transitions)
