@@ -9,17 +9,19 @@ P = ProposalStatus
 
 
 class ProposalWorkflow(Workflow):
-    """The proposals' workflow tells its listeners of every move (the engine refills the
-    structure's list once the transaction commits)."""
+    """The proposals' workflow tells its listeners of every move: the proposal, the
+    transition's name and the status it left (the engine keeps the list's length and refills
+    the structure's list once the transaction commits)."""
 
     def __init__(self, *transitions: Transition):
         super().__init__(*transitions)
         self.listeners = []
 
     def apply(self, obj, name: str, **kwargs):
+        before = str(obj.status)
         log = super().apply(obj, name, **kwargs)
         for listener in self.listeners:
-            listener(obj, name)
+            listener(obj, name, before)
         return log
 
 
@@ -113,6 +115,31 @@ class Proposal(models.Model):
     @property
     def audit_label(self) -> str:
         return f"Candidat n° {self.candidate_id} → {self.structure}"
+
+
+class ListLength(models.Model):
+    """How many profiles each structure's list holds (its proposals from the engine still to
+    consider): kept by the engine as it writes them (``engine.count_moves``), counted again
+    from scratch by every refresh of a structure's list and every full recomputation, so a
+    candidate's update reads one number per list instead of counting them all. No row: an
+    empty list."""
+
+    structure = models.OneToOneField(
+        "structures.Structure", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    length = models.PositiveIntegerField("profils dans la liste", default=0)
+
+    class Meta:
+        verbose_name = "longueur de liste"
+        verbose_name_plural = "longueurs de liste"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(length__gte=0), name="list_length_not_negative"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.structure_id} : {self.length}"
 
 
 class BackgroundResult(models.Model):

@@ -5,6 +5,7 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
 from cnfs.matching import engine, shortage
+from cnfs.matching.enums import Origin, ProposalStatus
 
 # Moves that free a place in a structure's list, fill one, or take or give back a post.
 # ("recruit" changes no list: the candidate's other proposals are withdrawn one by one;
@@ -81,7 +82,12 @@ def refill_after_commit(structure_pks):
         pending.structures.update(structure_pks)
 
 
-def after_proposal_move(proposal, name: str):
-    """Listener of the proposals' workflow (registered by the app)."""
+def after_proposal_move(proposal, name: str, before: str):
+    """Listener of the proposals' workflow (registered by the app): the list's stored length
+    follows at once, its refill after commit."""
+    if proposal.origin == Origin.ENGINE and (before == ProposalStatus.PROPOSED) != (
+        proposal.status == ProposalStatus.PROPOSED
+    ):
+        engine.count_moves({proposal.structure_id: 1 if before != ProposalStatus.PROPOSED else -1})
     if name in REFILLING_MOVES:
         refill_after_commit([proposal.structure_id])
