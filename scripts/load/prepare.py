@@ -178,12 +178,15 @@ def _places_of_advisors_in_post(count: int):
             ],
             batch_size=2000,
         )
+        has_main = set(PlaceAdvisor.objects.filter(main=True).values_list("advisor_id", flat=True))
         PlaceAdvisor.objects.bulk_create(
             [
                 PlaceAdvisor(
                     place=place,
                     advisor_id=in_post[n % len(in_post)].candidate.user_id,
-                    main=n < len(in_post),  # one main place per advisor
+                    # one main place per advisor (the demo's have theirs)
+                    main=n < len(in_post)
+                    and in_post[n % len(in_post)].candidate.user_id not in has_main,
                 )
                 for n, place in enumerate(places)
             ],
