@@ -13,6 +13,7 @@ from cnfs.accounts.models import RoleAssignment
 from cnfs.accounts.scope import active_role
 from cnfs.common import audit
 from cnfs.contracts.models import Contract
+from cnfs.coordination import signals
 from cnfs.coordination.enums import ActivityKind, LinkStatus, MembershipStatus
 from cnfs.coordination.models import (
     LINK_WORKFLOW,
@@ -108,6 +109,7 @@ def invite(*, advisor, by) -> CoordinationLink:
         obj=link,
         summary=f"Conseiller n° {advisor.pk} invité par le coordinateur n° {coordinator.pk}",
     )
+    signals.link_invited.send(sender=CoordinationLink, link=link)
     return link
 
 
@@ -118,6 +120,7 @@ def answer(link: CoordinationLink, *, accept: bool, by) -> CoordinationLink:
     LINK_WORKFLOW.apply(
         link, "accept" if accept else "decline", by=by, extra={"answered_at": timezone.now()}
     )
+    signals.link_answered.send(sender=CoordinationLink, link=link, accepted=accept)
     return link
 
 
@@ -178,6 +181,7 @@ def declare_membership(*, structure, network: Network, by) -> Membership:
     audit.record(
         "network.declare", by=by, obj=structure, summary=f"Adhésion déclarée au réseau {network}"
     )
+    signals.membership_declared.send(sender=Membership, membership=membership)
     return membership
 
 
@@ -190,6 +194,7 @@ def confirm_membership(membership: Membership, *, accept: bool = True, by) -> Me
     if not _staff_of(membership.network_id, by):
         raise PermissionDenied("Seule l’équipe du réseau confirme une adhésion.")
     MEMBERSHIP_WORKFLOW.apply(membership, "confirm" if accept else "refuse", by=by)
+    signals.membership_answered.send(sender=Membership, membership=membership, accepted=accept)
     return membership
 
 

@@ -18,6 +18,10 @@ class Kind(models.TextChoices):
     PAYMENT_MADE = "payment_made", "Versement effectué"
     INACTIVITY_REMINDER = "inactivity_reminder", "Relance : aucun compte rendu d’activité"
     CV_DELETION_WARNING = "cv_deletion_warning", "Suppression prochaine du CV"
+    COORDINATION_INVITED = "coordination_invited", "Invitation d’un coordinateur"
+    COORDINATION_ANSWERED = "coordination_answered", "Réponse à une invitation de coordination"
+    MEMBERSHIP_DECLARED = "membership_declared", "Adhésion déclarée à un réseau"
+    MEMBERSHIP_ANSWERED = "membership_answered", "Réponse d’un réseau à une adhésion"
 
 
 #: Decisions that change a person's rights or money, and warnings before a deletion: they

@@ -14,6 +14,7 @@ from cnfs.committee import signals as committee
 from cnfs.committee.models import Session
 from cnfs.common.money import euros
 from cnfs.contracts import signals as contracts
+from cnfs.coordination import signals as coordination
 from cnfs.funding import signals as funding
 from cnfs.notifications.kinds import Kind
 from cnfs.notifications.services import (
@@ -234,6 +235,50 @@ def on_payment_recorded(sender, *, payment, **kwargs):
     )
 
 
+def on_link_invited(sender, *, link, **kwargs):
+    notify(
+        structure_managers(link.structure),
+        Kind.COORDINATION_INVITED,
+        T.format("coordination_invited"),
+        {"coordination": link},
+        link=reverse("coordination:structure_links"),
+        about=f"link:{link.pk}",
+    )
+
+
+def on_link_answered(sender, *, link, accepted, **kwargs):
+    notify(
+        [link.coordinator.user],
+        Kind.COORDINATION_ANSWERED,
+        T.format("coordination_answered"),
+        {"coordination": link, "accepted": accepted},
+        link=reverse("coordination:coordinator"),
+        about=f"link-answer:{link.pk}",
+    )
+
+
+def on_membership_declared(sender, *, membership, **kwargs):
+    notify(
+        list(membership.network.staff.all()),
+        Kind.MEMBERSHIP_DECLARED,
+        T.format("membership_declared"),
+        {"membership": membership},
+        link=reverse("coordination:network"),
+        about=f"membership:{membership.pk}",
+    )
+
+
+def on_membership_answered(sender, *, membership, accepted, **kwargs):
+    notify(
+        structure_managers(membership.structure),
+        Kind.MEMBERSHIP_ANSWERED,
+        T.format("membership_answered"),
+        {"membership": membership, "accepted": accepted},
+        link=reverse("coordination:structure_networks"),
+        about=f"membership-answer:{membership.pk}",
+    )
+
+
 def connect():
     uid = "notifications.{}".format
     for signal, receiver in (
@@ -250,5 +295,9 @@ def connect():
         (contracts.training_scheduled, on_training_scheduled),
         (contracts.training_certified, on_training_certified),
         (funding.payment_recorded, on_payment_recorded),
+        (coordination.link_invited, on_link_invited),
+        (coordination.link_answered, on_link_answered),
+        (coordination.membership_declared, on_membership_declared),
+        (coordination.membership_answered, on_membership_answered),
     ):
         signal.connect(receiver, dispatch_uid=uid(receiver.__name__))
