@@ -172,6 +172,11 @@ AUTHENTICATION_BACKENDS = ["cnfs.accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "web:home"
+# The first hasher stores new passwords; the others verify older hashes, upgraded at login.
+PASSWORD_HASHERS = [
+    "cnfs.accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -66,7 +66,7 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fast_tests(settings):
-    # A fast hasher: the suite creates many accounts (production keeps PBKDF2).
+    # A fast hasher: the suite creates many accounts (production: Argon2id, test_hashers).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -1,5 +1,5 @@
 """Simultaneous login attempts on one account cannot verify more passwords than the limit
-(PostgreSQL: real concurrent connections, and the production password hasher)."""
+(PostgreSQL: real concurrent connections, and a slow password hasher)."""
 
 import threading
 
@@ -18,7 +18,8 @@ ATTEMPTS = 30
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_thirty_simultaneous_attempts_verify_at_most_the_limit(settings, monkeypatch):
-    # The production hasher: its cost is what lets simultaneous attempts overlap.
+    # PBKDF2 at 1,000,000 iterations (the slowest hasher the site still verifies): its cost
+    # is what lets simultaneous attempts overlap.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     user = UserFactory()
     verified = []
