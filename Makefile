@@ -48,9 +48,9 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 ## Speed and memory figures, each against a baseline measured in the same run.
+## Own database: var/bench.sqlite3, or <name>_bench with DATABASE_URL=postgres://… (BENCH_ARGS="--only matching").
 bench: $(STAMP)
-	DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	DEBUG=1 $(PY) manage.py bench
+	DEBUG=1 $(PY) scripts/bench/run.py $(BENCH_ARGS)
 
 ## The site under load (PostgreSQL only): own database <name>_load built once at LOAD_SCALE
 ## (default 1 = national scale), gunicorn as in docs/deploy.md, locust from its own virtualenv

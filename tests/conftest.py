@@ -62,6 +62,7 @@ def _programme_figures(request):
 def _media_in_tmp(settings, tmp_path):
     # Uploaded and generated files (resources of the demo, kits) stay out of the checkout.
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.OPENDATA_DIR = tmp_path / "opendata"
 
 
 @pytest.fixture(autouse=True)

@@ -16,12 +16,16 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from cnfs.accounts.enums import Role
+from cnfs.accounts.models import RoleAssignment, User
 from cnfs.candidates.models import Candidate
 from cnfs.contracts.enums import ContractStatus
 from cnfs.contracts.models import Contract, Training
 from cnfs.demo.building import build_demo
 from cnfs.matching.enums import ProposalStatus
 from cnfs.matching.models import Proposal
+from cnfs.places.enums import Access, Service
+from cnfs.places.models import Place, PlaceAdvisor
 from cnfs.posts.models import Post
 from cnfs.posts.services import recount_many
 from cnfs.structures.enums import StructureStatus
@@ -168,3 +172,70 @@ def ensure_national_recruitments():
         )
         recount_many({post.structure_id for post, _ in pairs})
         Candidate.objects.filter(pk__in=[c.pk for _, c in pairs]).update(in_post=True)
+
+
+def ensure_places_of_advisors_in_post(total: int):
+    """``total`` places in all, the missing ones each near its structure and served by one
+    of its advisors in post (the national recruitments, given accounts): what the map, the
+    partners' API and the open-data files publish at national scale (bulk inserts, once)."""
+
+    count = total - Place.objects.count()
+    if count <= 0:
+        return
+    ensure_national_recruitments()
+    rng = random.Random(20)  # noqa: S311 (synthetic data, reproducible)
+    today = timezone.localdate()
+    with transaction.atomic():
+        without = list(
+            Candidate.objects.filter(
+                pk__in=Contract.objects.in_post(today).values("candidate"), user__isnull=True
+            )
+        )
+        users = User.objects.bulk_create(
+            [User(email=f"conseiller-en-poste-{c.pk}@load.invalid") for c in without],
+            batch_size=2000,
+        )
+        for candidate, user in zip(without, users, strict=True):
+            candidate.user = user
+        Candidate.objects.bulk_update(without, ["user"], batch_size=2000)
+        in_post = list(
+            Contract.objects.in_post(today)
+            .select_related("candidate", "structure__commune")
+            .order_by("pk")
+        )
+        RoleAssignment.objects.bulk_create(
+            [RoleAssignment(user_id=c.candidate.user_id, role=Role.ADVISOR) for c in in_post],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        places = Place.objects.bulk_create(
+            [
+                Place(
+                    name=f"Lieu de médiation numérique {n}",
+                    address=f"{n} rue de la République",
+                    structure_id=contract.structure_id,
+                    commune_id=contract.structure.commune_id,
+                    latitude=contract.structure.commune.latitude + rng.uniform(-0.02, 0.02),
+                    longitude=contract.structure.commune.longitude + rng.uniform(-0.02, 0.02),
+                    access=rng.choice(Access.values),
+                    services=rng.sample(Service.values, 3),
+                    checked_at=timezone.now(),
+                )
+                for n, contract in ((n, in_post[n % len(in_post)]) for n in range(count))
+            ],
+            batch_size=2000,
+        )
+        has_main = set(PlaceAdvisor.objects.filter(main=True).values_list("advisor_id", flat=True))
+        PlaceAdvisor.objects.bulk_create(
+            [
+                PlaceAdvisor(
+                    place=place,
+                    advisor_id=in_post[n % len(in_post)].candidate.user_id,
+                    # one main place per advisor (the demo's have theirs)
+                    main=n < len(in_post)
+                    and in_post[n % len(in_post)].candidate.user_id not in has_main,
+                )
+                for n, place in enumerate(places)
+            ],
+            batch_size=2000,
+        )

@@ -9,6 +9,7 @@ mappings below translate it to the standard's and data·inclusion's words.
 """
 
 import re
+from collections.abc import Iterator
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -253,9 +254,9 @@ def is_complete(row: dict) -> bool:
     return all(row[name] for name in LIEUX_REQUIRED) and bool(POSTAL_CODE.match(row["code_postal"]))
 
 
-def lieux_rows(places) -> list[list[str]]:
+def lieux_rows(places) -> Iterator[list[str]]:
     rows = (lieu_row(place) for place in places)
-    return [[row[name] for name in LIEUX_FIELDS] for row in rows if is_complete(row)]
+    return ([row[name] for name in LIEUX_FIELDS] for row in rows if is_complete(row))
 
 
 # data·inclusion ---------------------------------------------------------------------------

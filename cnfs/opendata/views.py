@@ -1,6 +1,6 @@
 """The open data page and its files (public, no account)."""
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -19,7 +19,7 @@ def index(request):
         {
             "files": files,
             "licence": datasets.LICENCE,
-            "cache_minutes": datasets.CACHE_TIMEOUT // 60,
+            "cache_minutes": datasets.MAX_AGE // 60,
             "page_title": title,
             "breadcrumb_data": {"current": title},
         },
@@ -34,13 +34,22 @@ def download(request, slug):
     entry = datasets.get(dataset)
     etag = f'"{entry.etag}"'
     last_modified = int(entry.generated_at.timestamp())
-    response = HttpResponse(entry.content, content_type=dataset.content_type)
+    conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if conditional is not None:
+        conditional["ETag"], conditional["Last-Modified"] = etag, http_date(last_modified)
+        return conditional
+    try:
+        file = entry.file.open("rb")
+    except FileNotFoundError:  # replaced by a newer copy between the two reads
+        entry = datasets.get(dataset)
+        file = entry.file.open("rb")
+        etag, last_modified = f'"{entry.etag}"', int(entry.generated_at.timestamp())
+    # Served from the disk in chunks, whatever the file's size.
+    response = FileResponse(file, content_type=dataset.content_type)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     response["Access-Control-Allow-Origin"] = "*"
     name = dataset.filename.replace("/", "-")
     disposition = "attachment" if dataset.format == "CSV" else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{name}"'
-    return get_conditional_response(
-        request, etag=etag, last_modified=last_modified, response=response
-    )
+    return response

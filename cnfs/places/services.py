@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.scope import active_role
-from cnfs.common import audit
+from cnfs.common import audit, generations
 from cnfs.common.mail import send_templated_email
 from cnfs.common.validators import fold, normalize_french_phone, validate_siret
 from cnfs.contracts.models import Contract, in_post_q
@@ -444,6 +444,15 @@ def set_main_place(advisor, place: Place | None, *, by):
             obj=place,
             summary=f"Lieu principal de l’utilisateur n° {advisor.pk} : {place.name}",
         )
+
+
+PLACES_TOPIC = "places"
+
+
+def on_place_written(sender, **kwargs):
+    """Listener of the places' and their advisors' saves and deletions: what the public sees
+    of them is cached under the places' generation, which moves on at commit."""
+    generations.advance(PLACES_TOPIC)
 
 
 def on_contract_left(sender, *, contract, **kwargs):

@@ -92,6 +92,7 @@ def build(scale: float) -> float:
             return 0.0
     started = time.monotonic()
     from cnfs.bench import stats as stats_benchmarks
+    from cnfs.bench.registry import ensure_places_of_advisors_in_post
     from cnfs.demo.building import build_demo
     from cnfs.places.models import Place
     from cnfs.territories.loading import load_territories
@@ -109,7 +110,7 @@ def build(scale: float) -> float:
     places = int(PLACES_AT_SCALE_1 * scale) - Place.objects.count()
     if places > 0:
         print(f"{places:,} places of advisors in post …", flush=True)
-        _places_of_advisors_in_post(places)
+        ensure_places_of_advisors_in_post(int(PLACES_AT_SCALE_1 * scale))
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
         seconds = time.monotonic() - started
@@ -117,81 +118,6 @@ def build(scale: float) -> float:
             "INSERT INTO cnfs_load_meta (scale, seconds) VALUES (%s, %s)", [scale, seconds]
         )
     return seconds
-
-
-def _places_of_advisors_in_post(count: int):
-    """Advisors in post (the benchmarks' national recruitments, given accounts) and
-    ``count`` places, each near its structure and served by one of its advisors."""
-    import random
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from cnfs.accounts.enums import Role
-    from cnfs.accounts.models import RoleAssignment, User
-    from cnfs.bench.registry import ensure_national_recruitments
-    from cnfs.candidates.models import Candidate
-    from cnfs.contracts.models import Contract
-    from cnfs.places.enums import Access, Service
-    from cnfs.places.models import Place, PlaceAdvisor
-
-    ensure_national_recruitments()
-    rng = random.Random(20)  # noqa: S311 (synthetic data, reproducible)
-    with transaction.atomic():
-        without = list(
-            Candidate.objects.filter(
-                pk__in=Contract.objects.in_post(timezone.localdate()).values("candidate"),
-                user__isnull=True,
-            )
-        )
-        users = User.objects.bulk_create(
-            [User(email=f"conseiller-en-poste-{c.pk}@load.invalid") for c in without],
-            batch_size=2000,
-        )
-        for candidate, user in zip(without, users, strict=True):
-            candidate.user = user
-        Candidate.objects.bulk_update(without, ["user"], batch_size=2000)
-        in_post = list(
-            Contract.objects.in_post(timezone.localdate())
-            .select_related("candidate", "structure__commune")
-            .order_by("pk")
-        )
-        RoleAssignment.objects.bulk_create(
-            [RoleAssignment(user_id=c.candidate.user_id, role=Role.ADVISOR) for c in in_post],
-            batch_size=2000,
-            ignore_conflicts=True,
-        )
-        places = Place.objects.bulk_create(
-            [
-                Place(
-                    name=f"Lieu de médiation numérique {n}",
-                    address=f"{n} rue de la République",
-                    structure_id=contract.structure_id,
-                    commune_id=contract.structure.commune_id,
-                    latitude=contract.structure.commune.latitude + rng.uniform(-0.02, 0.02),
-                    longitude=contract.structure.commune.longitude + rng.uniform(-0.02, 0.02),
-                    access=rng.choice(Access.values),
-                    services=rng.sample(Service.values, 3),
-                    checked_at=timezone.now(),
-                )
-                for n, contract in ((n, in_post[n % len(in_post)]) for n in range(count))
-            ],
-            batch_size=2000,
-        )
-        has_main = set(PlaceAdvisor.objects.filter(main=True).values_list("advisor_id", flat=True))
-        PlaceAdvisor.objects.bulk_create(
-            [
-                PlaceAdvisor(
-                    place=place,
-                    advisor_id=in_post[n % len(in_post)].candidate.user_id,
-                    # one main place per advisor (the demo's have theirs)
-                    main=n < len(in_post)
-                    and in_post[n % len(in_post)].candidate.user_id not in has_main,
-                )
-                for n, place in enumerate(places)
-            ],
-            batch_size=2000,
-        )
 
 
 def row_counts() -> dict:

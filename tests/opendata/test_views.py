@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +26,7 @@ def test_urls_are_the_published_file_names():
 def test_each_file_is_public_with_its_dates(client, places, slug):
     response = client.get(reverse(f"opendata:{slug}"))
     assert response.status_code == 200
-    assert response.content
+    assert b"".join(response.streaming_content)
     generated = datasets.cached(datasets.BY_SLUG[slug]).generated_at
     assert parse_http_date(response["Last-Modified"]) == int(generated.timestamp())
     assert response["ETag"].startswith('"')
@@ -38,26 +40,65 @@ def test_the_second_download_comes_from_the_cache(client, places, slug, django_a
     first = client.get(url)
     with django_assert_num_queries(0):
         second = client.get(url)
-    assert second.content == first.content
+    assert b"".join(second.streaming_content) == b"".join(first.streaming_content)
     assert second["Last-Modified"] == first["Last-Modified"]
 
 
-def test_a_new_place_shows_once_the_cache_expires(client, places):
-    url = reverse("opendata:lieux")
-    client.get(url)
+def _download(client, url) -> str:
+    return b"".join(client.get(url).streaming_content).decode()
+
+
+@pytest.mark.parametrize("slug", ["lieux", "data-inclusion-structures", "data-inclusion-services"])
+def test_a_new_place_shows_in_the_place_files_once_committed(
+    client, places, slug, django_capture_on_commit_callbacks
+):
+    url = reverse(f"opendata:{slug}")
+    _download(client, url)
     employer = places["full"].structure
-    make_place(employer, make_advisor(employer), name="Nouveau lieu")
-    assert "Nouveau lieu" not in client.get(url).content.decode()
-    datasets.cache.delete(datasets.BY_SLUG["lieux"].cache_key)  # what the timeout does
-    assert "Nouveau lieu" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks() as pending:
+        place = make_place(employer, make_advisor(employer), name="Nouveau lieu")
+    assert f"lieu-{place.pk}" not in _download(client, url)  # not committed yet
+    for callback in pending:
+        callback()
+    assert f"lieu-{place.pk}" in _download(client, url)
 
 
-def test_files_are_cached_for_an_hour(places, monkeypatch):
-    calls = []
-    monkeypatch.setattr(datasets.cache, "set", lambda *args: calls.append(args))
-    datasets.get(datasets.BY_SLUG["structures"])
-    ((key, _entry, timeout),) = calls
-    assert (key, timeout) == ("opendata:v1:structures", 3600)
+def test_other_files_are_kept_for_an_hour(client, places, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    structures = datasets.BY_SLUG["structures"]
+    first = datasets.get(structures)
+    time_machine.shift(3599)
+    assert datasets.get(structures) == first
+    time_machine.shift(2)
+    second = datasets.get(structures)
+    assert second.generated_at > first.generated_at
+    assert not first.file.exists() or first.file == second.file  # the older copy is gone
+    assert second.file.exists()
+
+
+def test_files_are_served_in_chunks_from_the_disk(client, places, settings):
+    response = client.get(reverse("opendata:lieux"))
+    assert response.streaming
+    entry = datasets.cached(datasets.BY_SLUG["lieux"])
+    assert entry.file.parent == settings.OPENDATA_DIR
+    assert b"".join(response.streaming_content) == entry.file.read_bytes()
+    assert int(response["Content-Length"]) == entry.size
+
+
+def test_a_failed_build_leaves_the_previous_copy(places, settings):
+    lieux = datasets.BY_SLUG["lieux"]
+    first = datasets.build(lieux)
+
+    def broken():
+        yield b"id,nom\r\n"
+        raise RuntimeError("base indisponible")
+
+    failing = dataclasses.replace(lieux, build=broken)
+    with pytest.raises(RuntimeError):
+        datasets.build(failing)
+    assert datasets.cached(lieux) == first
+    assert first.file.read_bytes().startswith(b"id,")
+    assert [p.name for p in settings.OPENDATA_DIR.iterdir() if p.name.startswith(".")] == []
 
 
 def test_an_unchanged_file_answers_304(client, places):
@@ -76,10 +117,11 @@ def test_building_a_file_takes_constant_queries(
         client.get(url)
     employer = places["full"].structure
     for number in range(5):
-        make_place(employer, make_advisor(employer), name=f"Lieu {number}", services=["x"])
-    datasets.cache.clear()
+        place = make_place(employer, make_advisor(employer), name=f"Lieu {number}")
     with django_assert_max_num_queries(6):
-        client.get(url)
+        entry = datasets.build(datasets.BY_SLUG[slug])
+    if datasets.BY_SLUG[slug].topic:
+        assert f"lieu-{place.pk}" in entry.content.decode()
 
 
 def test_the_page_lists_each_file_with_its_licence(client, places, django_assert_max_num_queries):

@@ -9,6 +9,7 @@ from cnfs.bench import (
     coordination,
     followup,
     matching,
+    opendata,
     public,
     stats,
     structures,
@@ -17,7 +18,17 @@ from cnfs.bench import (
 from cnfs.bench.registry import BENCHMARKS
 
 # The measures (each module registers its own with ``@benchmark``), in the order they run.
-SUITE = (territories, structures, followup, matching, activity, stats, public, coordination)
+SUITE = (
+    territories,
+    structures,
+    followup,
+    matching,
+    activity,
+    stats,
+    public,
+    opendata,
+    coordination,
+)
 
 
 class Command(BaseCommand):
