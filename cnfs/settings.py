@@ -362,9 +362,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# SQLite, the embedded default, has no covering indexes: it builds them on their key
+# columns (activity's counters), which is all it needs at its size.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 CACHES = {
     "default": {
         "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": os.environ.get("CACHE_LOCATION", "cnfs"),
+        # Django's 300 would cull a third of the entries at random once the map's filter
+        # combinations and the API's rate limits fill it.
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "20000"))},
     }
 }
