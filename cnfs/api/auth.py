@@ -22,6 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth, django_auth
 
 from cnfs.accounts.perms import has_active_role
+from cnfs.common.workflow import TransitionNotAllowed
 
 session_auth = django_auth
 logger = logging.getLogger("django.request")
@@ -143,6 +144,11 @@ def install_error_handlers(api):
     @api.exception_handler(DjangoValidationError)
     def refused_by_service(request, exc):
         return api.create_response(request, {"detail": _service_errors(exc)}, status=422)
+
+    @api.exception_handler(TransitionNotAllowed)
+    def conflict(request, exc):
+        """A status that moved on meanwhile (another person, another tab): a conflict."""
+        return api.create_response(request, {"detail": str(exc)}, status=409)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):

@@ -116,7 +116,13 @@ def list_recruitments(request, filters: Query[RecruitmentFilters]):
 @router.post(
     "/{int:contract_id}/validate",
     auth=RoleSession(Role.NATIONAL),
-    response={200: ContractOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={
+        200: ContractOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ValidationErrorOut,
+    },
     summary="Valider un recrutement",
 )
 def validate_recruitment(request, contract_id: int):
@@ -124,7 +130,8 @@ def validate_recruitment(request, contract_id: int):
 
     Le candidat devient conseiller numérique (en poste), ses autres mises en relation sont
     retirées, la subvention du poste démarre et la formation initiale est prévue. Un
-    recrutement qui n’est plus en attente : 422."""
+    recrutement qui n’est plus en attente : 422 ; une mise en relation qui a changé
+    d’état entre-temps (candidat retiré) : 409."""
     contract = get_object_or_404(_contracts(request), pk=contract_id)
     services.validate_recruitment(contract, by=request.user)
     return _contracts(request).get(pk=contract.pk)
@@ -133,7 +140,13 @@ def validate_recruitment(request, contract_id: int):
 @router.post(
     "/{int:contract_id}/reject",
     auth=RoleSession(Role.NATIONAL),
-    response={200: ContractOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={
+        200: ContractOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ValidationErrorOut,
+    },
     summary="Refuser un recrutement",
 )
 def reject_recruitment(request, contract_id: int, payload: RejectIn):

@@ -186,6 +186,21 @@ class TestValidation:
             "Ce recrutement n’est plus en attente de validation."
         )
 
+    def test_a_proposal_moved_on_meanwhile_is_a_conflict_and_nothing_changes(
+        self, client, national, requested
+    ):
+        # The candidate withdrew from the list while the request waited (a stale request).
+        Proposal.objects.filter(pk=requested.proposal_id).update(status=ProposalStatus.WITHDRAWN)
+        client.force_login(national)
+        response = self.validate(client, requested)
+        assert response.status_code == 409, response.content
+        assert response.json()["detail"] == (
+            "« Valider le recrutement » est impossible depuis le statut « Retiré »."
+        )
+        requested.refresh_from_db()
+        assert requested.status == ContractStatus.REQUESTED
+        assert not Candidate.objects.get(pk=requested.candidate_id).in_post
+
     def test_prefecture_cannot_validate(self, client, prefect, requested):
         client.force_login(prefect)
         assert self.validate(client, requested).status_code == 403
