@@ -5,7 +5,7 @@
 1. the database `<name>_load` (from DATABASE_URL) is created if absent and filled once at
    LOAD_SCALE (scripts/load/prepare.py);
 2. the site is served by gunicorn as docs/deploy.md says (production settings,
-   `--workers 4 --timeout 60`, static files collected, shared cache in the database);
+   `--workers 4 --timeout 60 --preload`, static files collected, shared cache in the database);
 3. locust (LOAD_USERS users, 1–3 s between actions, LOAD_TIME) drives it headless, from
    its own virtualenv (.venv-load, requirements-load.txt);
 4. var/load/results.json: commit, row counts, users, duration, per-endpoint count, errors,
@@ -199,6 +199,7 @@ def main():
             workers,
             "--timeout",
             "60",
+            "--preload",
         ],
         cwd=ROOT,
         env=env,
@@ -263,7 +264,12 @@ def main():
         "users": users,
         "duration_s": round(elapsed, 1),
         "wait_s": [1, 3],
-        "gunicorn": {"workers": int(workers), "timeout": 60, "worker_class": "sync"},
+        "gunicorn": {
+            "workers": int(workers),
+            "timeout": 60,
+            "worker_class": "sync",
+            "preload": True,
+        },
         "endpoints": endpoints,
         "totals": totals,
         "resources": {k: meter.result(elapsed) for k, meter in meters.items()},
