@@ -14,6 +14,7 @@ import random
 from datetime import date, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Count, F, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from cnfs.activity import counters
 from cnfs.activity.enums import AgeBracket, Body, Channel, Duration, Kind, Status, Theme
 from cnfs.activity.models import Report, TerritoryDay
 from cnfs.bench.registry import Figure, benchmark, best_of, ensure_national_scale, time_page
-from cnfs.stats.indicators import Scope, indicators, indicators_direct
+from cnfs.stats.indicators import Scope, breakdown, indicators, indicators_direct
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import Structure
 
@@ -191,6 +192,44 @@ def national_year():
             "Auvergne-Rhône-Alpes ; référence : le calcul direct sur les comptes rendus",
         )
     )
+    # The busiest département's year, per structure: the advisors' counters, read through
+    # their covering index, against the same sums over the reports themselves.
+    busiest = (
+        TerritoryDay.objects.filter(day__range=YEAR)
+        .values("departement_id")
+        .annotate(n=Sum("reports"))
+        .order_by("-n")
+        .first()
+    )
+    if busiest:
+        code = busiest["departement_id"]
+        per_structure = best_of(lambda: breakdown(Scope(departements=(code,)), *YEAR))
+        per_structure_direct = best_of(
+            lambda: list(
+                Report.objects.filter(departement_id=code, date__range=YEAR)
+                .values("structure_id")
+                .annotate(
+                    n=Count("id"),
+                    people=Sum("participants"),
+                    returning=Sum("returning"),
+                    minutes=Sum("minutes"),
+                    followups=Sum(F("followup_individual") + F("followup_workshop")),
+                )
+            ),
+            repeat=1,
+        )
+        table = breakdown(Scope(departements=(code,)), *YEAR)
+        figures.append(
+            Figure(
+                "statistiques : une année du département le plus actif, par structure",
+                per_structure * 1000,
+                "ms",
+                per_structure_direct * 1000,
+                f"département {code}, {busiest['n']:,} comptes rendus, ".replace(",", "\u202f")
+                + f"{len(table.rows)} structures ; référence : les mêmes sommes sur les "
+                "comptes rendus",
+            )
+        )
     try:
         url = reverse("stats:index")
     except NoReverseMatch:

@@ -38,7 +38,7 @@ def database_url() -> str:
 
 def main():
     env = {**os.environ, "DATABASE_URL": database_url()}
-    print(f"bench: base {urlsplit(env['DATABASE_URL'])._replace(netloc='').geturl()}")
+    print(f"bench: base {urlsplit(env['DATABASE_URL']).path.lstrip('/')}", flush=True)
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     result = subprocess.run([*manage, "bench", *sys.argv[1:]], cwd=ROOT, env=env)
