@@ -115,7 +115,7 @@ def _measure() -> list[Figure]:
             counts_ms,
             "ms",
             baseline_ms,
-            f"{total} lieux, zoom national, sans le cache de quelques minutes ; "
+            f"{total} lieux, zoom national, sans le cache (gardé jusqu’à l’écriture d’un lieu) ; "
             f"{_query_count(counts)} requête(s) SQL ; "
             "référence : la même lecture de toutes les coordonnées",
         ),
