@@ -156,6 +156,32 @@ class RoleAssignment(models.Model):
                     )
                 ),
             ),
+            # A role once per scope (the scopes are NULL when unused, and NULLs never
+            # collide in a plain unique constraint: one partial constraint per kind).
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(structure__isnull=True, departement__isnull=True, region__isnull=True),
+                name="role_once_unscoped",
+                violation_error_message="Cette personne a déjà ce rôle.",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "structure"],
+                condition=Q(structure__isnull=False),
+                name="role_once_per_structure",
+                violation_error_message="Cette personne a déjà ce rôle pour cette structure.",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "departement"],
+                condition=Q(departement__isnull=False),
+                name="role_once_per_departement",
+                violation_error_message="Cette personne a déjà ce rôle pour ce département.",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=Q(region__isnull=False),
+                name="role_once_per_region",
+                violation_error_message="Cette personne a déjà ce rôle pour cette région.",
+            ),
         ]
 
     def __str__(self):

@@ -203,10 +203,17 @@ def ensure_places_of_advisors_in_post(total: int):
             .select_related("candidate", "structure__commune")
             .order_by("pk")
         )
+        # The advisor role for those who lack it (scopes are NULL: no unique constraint
+        # would catch a second copy, and the demo's grant_role would then find two).
+        advisors = set(
+            RoleAssignment.objects.filter(role=Role.ADVISOR).values_list("user_id", flat=True)
+        )
         RoleAssignment.objects.bulk_create(
-            [RoleAssignment(user_id=c.candidate.user_id, role=Role.ADVISOR) for c in in_post],
+            [
+                RoleAssignment(user_id=user_id, role=Role.ADVISOR)
+                for user_id in sorted({c.candidate.user_id for c in in_post} - advisors)
+            ],
             batch_size=2000,
-            ignore_conflicts=True,
         )
         places = Place.objects.bulk_create(
             [

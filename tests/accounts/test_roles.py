@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from cnfs.accounts.enums import Role
 from cnfs.accounts.models import RoleAssignment
+from cnfs.accounts.services import grant_role
 from cnfs.structures.models import Structure
 from tests import factories
 from tests.factories import PASSWORD
@@ -103,6 +104,34 @@ def test_role_scope_constraint_refuses_a_prefecture_without_territory(owner):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleAssignment.objects.create(user=owner, role=Role.PREFECTURE)
+
+
+@pytest.mark.parametrize(
+    "scope",
+    ["none", "structure", "departement", "region"],
+)
+def test_a_role_is_held_once_per_scope(owner, scope):
+    from django.db import IntegrityError, transaction
+
+    role, fields = {
+        "none": (Role.NATIONAL, {}),
+        "structure": (Role.STRUCTURE, {"structure": factories.StructureFactory()}),
+        "departement": (Role.PREFECTURE, {"departement": factories.DepartementFactory()}),
+        "region": (Role.PREFECTURE, {"region": factories.RegionFactory()}),
+    }[scope]
+    RoleAssignment.objects.create(user=owner, role=role, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(user=owner, role=role, **fields)
+    # The service grants it again without a second copy.
+    grant_role(owner, role, **fields)
+    assert RoleAssignment.objects.filter(user=owner, role=role, **fields).count() == 1
+
+
+def test_the_same_role_in_two_scopes_is_two_roles(owner):
+    first, second = factories.StructureFactory(), factories.StructureFactory()
+    grant_role(owner, Role.STRUCTURE, structure=first)
+    grant_role(owner, Role.STRUCTURE, structure=second)
+    assert RoleAssignment.objects.filter(user=owner, role=Role.STRUCTURE).count() >= 2
 
 
 def test_demo_logins_work_for_every_role(client, territories):
