@@ -18,3 +18,9 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The session's person with his or her roles, which every request reads (the
+        active role, and the session hash that says whether a second factor is due)."""
+        user = User._default_manager.prefetch_related("roles").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -14,3 +14,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", "Conseiller numérique coordinateur"
     HUB = "hub", "Hub territorial"
     NETWORK = "network", "Réseau national"
+
+
+# Who gives a second factor after the password (the administration's only users).
+SECOND_FACTOR_ROLES = frozenset({Role.NATIONAL, Role.FINANCIAL})

@@ -24,11 +24,10 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cnfs.accounts.enums import Role
+from cnfs.accounts.enums import SECOND_FACTOR_ROLES
 from cnfs.accounts.models import User
 from cnfs.common import audit
 
-SECOND_FACTOR_ROLES = frozenset({Role.NATIONAL, Role.FINANCIAL})
 PENDING_KEY = "second_factor_pending"
 IDP_KEY = "second_factor_via_idp"
 BACKUP_CODES = 10

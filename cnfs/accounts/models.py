@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cnfs.accounts.enums import Role
+from cnfs.accounts.enums import SECOND_FACTOR_ROLES, Role
 
 
 class UserManager(BaseUserManager):
@@ -53,6 +53,18 @@ class User(AbstractBaseUser):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django ends every session whose stored hash no longer matches (a new password).
+        Whether the account needs a second factor is part of it: a person given the
+        national team's or the financial operator's role while logged in is logged out at
+        the next request, and comes back through the code; the role taken away, the same.
+        (The session's user comes with its roles prefetched: no query of its own.)"""
+        if "roles" in getattr(self, "_prefetched_objects_cache", {}):
+            privileged = any(a.role in SECOND_FACTOR_ROLES for a in self.roles.all())
+        else:
+            privileged = self.roles.filter(role__in=SECOND_FACTOR_ROLES).exists()
+        return super()._get_session_auth_hash(secret=secret) + ("-2fa" if privileged else "")
 
     @property
     def full_name(self) -> str:

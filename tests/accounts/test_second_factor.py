@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cnfs.accounts import mfa
 from cnfs.accounts.enums import Role
+from cnfs.accounts.services import grant_role
 from cnfs.common.models import AuditEntry
 from tests.factories import PASSWORD, UserFactory, authenticator, code_of
 
@@ -55,6 +56,31 @@ def test_the_password_alone_opens_no_session_for_the_national_team_and_the_funde
 def test_a_structure_manager_is_not_asked(client, owner):
     response = password_step(client, owner)
     assert response["Location"] == reverse("accounts:dashboard")
+    assert logged_in(client)
+
+
+@pytest.mark.parametrize("role", [Role.NATIONAL, Role.FINANCIAL])
+def test_a_role_that_needs_a_second_factor_granted_mid_session_ends_the_session(
+    client, owner, role
+):
+    password_step(client, owner)
+    assert client.get(reverse("accounts:dashboard")).status_code == 200
+
+    grant_role(owner, role)
+
+    # The next request finds the session's hash changed: logged out, nothing reachable
+    # until the person logs in again, code included.
+    assert client.get(reverse("accounts:dashboard"))["Location"].startswith(LOGIN_URL)
+    assert not logged_in(client)
+    assert client.get("/api/v1/committee/sessions").status_code == 401
+    authenticator(owner)
+    assert password_step(client, owner)["Location"] == CODE_URL
+
+
+def test_granting_an_ordinary_role_keeps_the_session(client, owner):
+    password_step(client, owner)
+    grant_role(owner, Role.CANDIDATE)
+    assert client.get(reverse("accounts:dashboard")).status_code == 200
     assert logged_in(client)
 
 
