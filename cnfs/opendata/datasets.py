@@ -240,6 +240,12 @@ def get(dataset: Dataset) -> Entry:
         return cached(dataset) or build(dataset)
 
 
+def refresh(dataset: Dataset) -> Entry:
+    """A new copy now, whatever the state of the current one (one builder at a time)."""
+    with _building(dataset):
+        return build(dataset)
+
+
 def build(dataset: Dataset) -> Entry:
     """Write the file in chunks, then describe it; the previous copy goes once replaced.
 

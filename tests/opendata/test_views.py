@@ -1,6 +1,8 @@
 import dataclasses
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import parse_http_date
@@ -147,3 +149,25 @@ def test_the_page_shows_the_date_and_size_of_cached_files(client, places):
     assert f'datetime="{shown.isoformat()}"' in page
     assert shown.strftime("%d/%m/%Y à %H:%M") in page
     assert "octets" in page or "Ko" in page
+
+
+def test_the_periodic_command_builds_only_the_ended_copies(places, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    out = StringIO()
+    call_command("build_open_data", stdout=out)
+    assert out.getvalue().count(": produit") == len(datasets.DATASETS)
+    first = {d.slug: datasets.cached(d) for d in datasets.DATASETS}
+
+    out = StringIO()
+    call_command("build_open_data", stdout=out)
+    assert out.getvalue().count(": à jour") == len(datasets.DATASETS)
+    assert {d.slug: datasets.cached(d) for d in datasets.DATASETS} == first
+
+    time_machine.shift(3601)
+    out = StringIO()
+    call_command("build_open_data", stdout=out)
+    assert out.getvalue().count(": produit") == len(datasets.DATASETS)
+
+    out = StringIO()
+    call_command("build_open_data", "--force", stdout=out)
+    assert out.getvalue().count(": produit") == len(datasets.DATASETS)
