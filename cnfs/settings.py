@@ -335,6 +335,10 @@ FUNDING_SCHEDULE = [(0, 50), (12, 50)]
 TRAINING_COSTS_CENTS = {"training": 480_500, "certification": 32_700, "equipment": 29_700}
 # Each structure sees its best-ranked proposals (the periodic full recomputation trims).
 MATCHING_PROPOSALS_PER_STRUCTURE = int(os.environ.get("MATCHING_PROPOSALS_PER_STRUCTURE", "200"))
+# How the best proposals are ranked: "numpy" (numpy and scipy), or "compiled" (the same
+# result by a kernel compiled with numba, about twice as fast: docs/benchmarks.md). numba is
+# only in requirements-dev.txt until the project adopts it (docs/deploy.md).
+MATCHING_ENGINE = os.environ.get("MATCHING_ENGINE", "numpy")
 # Behind the reverse proxy, the client address is the one it forwards (API rate limits).
 NINJA_NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 # Public map: département outlines are the base layer; a tile layer is optional.

@@ -4,6 +4,7 @@ import tracemalloc
 import numpy as np
 from django.conf import settings
 from django.db.models import Count
+from django.test import override_settings
 from django.urls import reverse
 
 from cnfs.accounts.enums import Role
@@ -17,7 +18,7 @@ from cnfs.bench.registry import (
     time_page,
 )
 from cnfs.candidates.models import Candidate
-from cnfs.matching import engine, shortage
+from cnfs.matching import engine, kernel, shortage
 from cnfs.structures.enums import StructureStatus
 from cnfs.structures.models import Structure
 
@@ -88,6 +89,9 @@ def matching_at_national_scale():
     started = time.perf_counter()
     shortage.compute_national_shortage()
     national = time.perf_counter() - started
+    compiled = compiled_figures(
+        candidates, recruiting, validated, limit, (baseline, baseline_mib, refill)
+    )
     reference = (
         f"référence : méthode de la première plateforme ({len(validated)} structures validées : "
         "les 1 000 candidats les plus proches à moins de 500 km par force brute, mêmes règles)"
@@ -156,6 +160,76 @@ def matching_at_national_scale():
             steady,
             "calcul de fond (tâche ou commande périodique) ; référence : le calcul complet "
             "des mises en relation (programme en régime)",
+        ),
+        *compiled,
+    ]
+
+
+def _same(a, b) -> bool:
+    order_a = np.lexsort((a.candidate, a.structure))
+    order_b = np.lexsort((b.candidate, b.structure))
+    return all(
+        np.array_equal(getattr(a, name)[order_a], getattr(b, name)[order_b])
+        for name in ("candidate", "structure", "km", "score")
+    )
+
+
+def compiled_figures(candidates, recruiting, validated, limit, baselines) -> list:
+    """The same computations by the compiled engine (MATCHING_ENGINE=compiled), checked
+    equal to the numpy engine's on these data, against the same baselines."""
+    if not kernel.AVAILABLE:
+        return []
+    baseline, baseline_mib, refill = baselines
+    numpy_worst = engine.best_pairs(candidates, validated, limit)
+    with override_settings(MATCHING_ENGINE="compiled"):
+        started = time.perf_counter()
+        worst_pairs = engine.best_pairs(candidates, validated, limit)
+        first_call = time.perf_counter() - started
+        if not _same(worst_pairs, numpy_worst):
+            raise AssertionError("the compiled engine differs from the numpy engine")
+        steady = best_of(lambda: engine.best_pairs(candidates, recruiting, limit), repeat=3)
+        worst = best_of(lambda: engine.best_pairs(candidates, validated, limit), repeat=5)
+        worst_mib = peak_mib(engine.best_pairs, candidates, validated, limit)
+        structure_pk = int(recruiting.ids[0])
+        structure = best_of(lambda: engine.refresh_structure(structure_pk), repeat=3)
+    same = f"mêmes {len(worst_pairs.km)} mises en relation que le moteur numpy (vérifié)"
+    return [
+        Figure(
+            "mise en relation compilée : calcul complet (programme en régime)",
+            steady,
+            "s",
+            baseline,
+            "MATCHING_ENGINE=compiled (numba) ; référence : méthode de la première plateforme",
+        ),
+        Figure(
+            "mise en relation compilée : calcul complet (toutes les structures validées recrutent)",
+            worst,
+            "s",
+            baseline,
+            f"pire cas, {same} ; référence : méthode de la première plateforme "
+            f"({len(validated)} structures validées)",
+        ),
+        Figure(
+            "mise en relation compilée : premier appel du processus (pire cas)",
+            first_call,
+            "s",
+            worst,
+            "compilation, ou lecture du cache de numba sur disque ; référence : les appels "
+            "suivants",
+        ),
+        Figure(
+            "mise en relation compilée : mémoire de pointe (pire cas)",
+            worst_mib,
+            "Mio",
+            baseline_mib,
+            "tracemalloc ; référence : la méthode de la première plateforme",
+        ),
+        Figure(
+            "mise en relation compilée : mise à jour d’une structure (après un refus)",
+            structure * 1000,
+            "ms",
+            refill * 1000,
+            "référence : la même mise à jour par le moteur numpy",
         ),
     ]
 

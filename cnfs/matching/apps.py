@@ -8,7 +8,7 @@ class MatchingConfig(AppConfig):
 
     def ready(self):
         # Imported here: models may be imported only once the app registry is ready.
-        from cnfs.matching import listeners
+        from cnfs.matching import checks, listeners  # noqa: F401 (checks register)
         from cnfs.matching.models import PROPOSAL_WORKFLOW
         from cnfs.matching.tasks import after_proposal_move
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Greatest
@@ -20,6 +21,7 @@ from scipy.spatial import cKDTree
 
 from cnfs.candidates.models import Candidate
 from cnfs.common.models import TransitionLog
+from cnfs.matching import kernel
 from cnfs.matching.enums import Origin, ProposalStatus
 from cnfs.matching.models import ListLength, Proposal
 from cnfs.structures.enums import StructureStatus
@@ -453,6 +455,13 @@ def best_pairs(
     keys = np.column_stack((structures.xyz, s_world, deadline.astype(np.int64), own))
     _, first, site_of = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     site_of = site_of.ravel()
+    if settings.MATCHING_ENGINE == "compiled":
+        sites = _Sites(first, site_of, s_world, deadline)
+        compiled = compiled_best_pairs(
+            candidates, structures, limit, today64, c_world, sites, taken_c, taken_s
+        )
+        if compiled is not None:
+            return compiled
     bonus = bonuses(candidates, today64)
     anywhere = candidates.max_km >= ANYWHERE_KM
     reach = np.where(anywhere, float(SCORED_KM), candidates.max_km)
@@ -764,6 +773,161 @@ def _expand(site_of: np.ndarray, ci, si, km, score) -> Pairs:
     pair = np.repeat(np.arange(len(si)), copies)
     offset = np.arange(len(pair)) - np.repeat(np.cumsum(copies) - copies, copies)
     return Pairs(ci[pair], structures[start[si[pair]] + offset], km[pair], score[pair])
+
+
+# The same ranking, compiled (``MATCHING_ENGINE=compiled``: cnfs.matching.kernel) ------
+
+
+@dataclass
+class _Sites:
+    first: np.ndarray  # a structure of each site
+    site_of: np.ndarray  # each structure's site
+    world: np.ndarray  # each structure's closed world (code)
+    deadline: np.ndarray  # each structure's deadline
+
+
+UNSURE_HAIR_M = 1e-8  # a distance this close to a half metre is computed again by numpy
+KERNEL_BUFFER = 1 << 16  # entries a site may collect (a few thousand at most, measured)
+GUESS_MARGIN = 100  # hundredths below the previous site's floor, besides the distance
+
+
+def compiled_best_pairs(
+    candidates: CandidateSide,
+    structures: Side,
+    limit: int,
+    today64,
+    c_world: np.ndarray,
+    sites: _Sites,
+    taken_c: np.ndarray,
+    taken_s: np.ndarray,
+) -> Pairs | None:
+    """``best_pairs`` by the compiled kernel: the same pairs, distances and scores (tests
+    compare both with the reference). None when the kernel does not apply (numba missing;
+    a reach between SCORED_KM and "partout"; more candidates than an entry can rank; a
+    buffer too small): the numpy engine then computes it."""
+    bonus_h = np.rint(bonuses(candidates, today64) * 100).astype(np.int64)
+    anywhere = candidates.max_km >= ANYWHERE_KM
+    if (
+        not kernel.AVAILABLE
+        or len(candidates) > kernel.RANK_MASK
+        or np.any(~anywhere & (candidates.max_km > SCORED_KM))
+        or bonus_h.min() < 0
+        or bonus_h.max() + CLOSENESS_POINTS * 100 >= kernel.POINTS * 100
+    ):
+        return None
+    first, site_of = sites.first, sites.site_of
+    nsites = len(first)
+    s_members = np.argsort(site_of, kind="stable")
+    members = np.bincount(site_of, minlength=nsites)
+    s_start = np.concatenate(([0], np.cumsum(members)))
+    sxyz = np.ascontiguousarray(structures.xyz[first])
+    slat, slon = _degrees(sxyz)
+    sworld = sites.world[first]
+    taken_keys = np.unique(np.asarray(taken_c, np.int64) * nsites + site_of[taken_s])
+    staken = np.zeros(nsites, bool)
+    staken[taken_keys % nsites] = True
+
+    cxyz = np.ascontiguousarray(candidates.xyz)
+    clat, clon = _degrees(cxyz)
+    crank = _id_rank(candidates.ids)
+    rank_to_j = np.empty(len(crank), np.int64)
+    rank_to_j[crank] = np.arange(len(crank))
+    cdate = candidates.dates.astype(np.int64)
+    reach_m = np.where(anywhere, SCORED_M, max_metres(candidates.max_km))
+    # Groups: bonus level (best first) × reach; rings: the usual ones and every reach.
+    level_h, c_level = np.unique(-bonus_h, return_inverse=True)
+    level_h = -level_h
+    reaches, c_reach = np.unique(reach_m, return_inverse=True)
+    rings = np.union1d(np.array(kernel.RINGS_KM), reaches / 1000)
+    reach_ring = np.searchsorted(rings, reaches / 1000)
+    group_level = np.repeat(np.arange(len(level_h)), len(reaches))
+    group_ring = np.tile(reach_ring, len(level_h))
+    c_group = c_level.ravel() * len(reaches) + c_reach.ravel()
+    groups = len(group_level)
+
+    # The grid of each closed world: its box in degrees, in 0.2° cells, one per group.
+    worlds = int(max(c_world.max(), sworld.max())) + 1
+    wlat0, wlon0 = np.zeros(worlds), np.zeros(worlds)
+    wrows, wcols = np.ones(worlds, np.int64), np.ones(worlds, np.int64)
+    for w in np.union1d(c_world, sworld).tolist():
+        lat = np.concatenate((clat[c_world == w], slat[sworld == w]))
+        lon = np.concatenate((clon[c_world == w], slon[sworld == w]))
+        if lon.max() - lon.min() > 90:
+            return None  # across the antimeridian: none of France's closed worlds is
+        wlat0[w], wlon0[w] = lat.min() - 0.05, lon.min() - 0.05
+        wrows[w] = int((lat.max() - wlat0[w]) / kernel.CELL_DEG) + 2
+        wcols[w] = int((lon.max() - wlon0[w]) / kernel.CELL_DEG) + 2
+    cells = wrows * wcols * groups
+    wbase = np.concatenate(([0], np.cumsum(cells)[:-1]))
+    row = ((clat - wlat0[c_world]) / kernel.CELL_DEG).astype(np.int64)
+    col = ((clon - wlon0[c_world]) / kernel.CELL_DEG).astype(np.int64)
+    cell = wbase[c_world] + c_group * (wrows * wcols)[c_world] + row * wcols[c_world] + col
+    cell_start = np.concatenate(([0], np.cumsum(np.bincount(cell, minlength=int(cells.sum())))))
+    g = kernel.counting_order(cell, cell_start)
+    reach2 = (chord(reach_m / 1000 + 0.002) + 1e-9) ** 2
+
+    far = np.nonzero(anywhere)[0]
+    far = far[np.lexsort((crank[far], -bonus_h[far], c_world[far]))]
+    far_start = np.searchsorted(c_world[far], np.arange(worlds + 1))
+
+    # Blocks: a group's candidates within one ring, by the best score they can reach.
+    inner = np.concatenate(([0.0], rings[:-1]))
+    top = np.floor(CLOSENESS_POINTS * 100 * (1 - inner / SCORED_KM) + 0.5)[:, None]
+    top = (top + level_h[group_level][None, :]).ravel()
+    block_ring, block_group = np.divmod(np.arange(len(top)), groups)
+    useful = np.nonzero(block_ring <= group_ring[block_group])[0]
+    useful = useful[np.lexsort((useful, -top[useful]))]
+    band = np.floor(slat / 0.5).astype(np.int64)
+    visit = np.lexsort((np.where(band % 2, -slon, slon), band, sworld))
+
+    size = int((members * limit).sum())
+    out = (np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size), np.empty(size))
+    over_keys, over_m = np.empty(0, np.int64), np.empty(0, np.int64)
+    unsure = np.empty(1024, np.int64)
+    arguments = (
+        (sxyz, slat, slon, sworld, sites.deadline[first].astype(np.int64), staken, visit),
+        (s_start, s_members, np.ascontiguousarray(cxyz[g]), cdate[g], reach2[g], g),
+        (cxyz, cdate, bonus_h, crank, reach_m, rank_to_j),
+        (level_h, group_level, group_ring, np.argsort(-level_h[group_level], kind="stable")),
+        (rings, (chord(rings + 0.001) + 1e-9) ** 2),
+        (block_ring[useful], block_group[useful], top[useful].astype(np.int64)),
+        (wlat0, wlon0, wrows, wcols, wbase, cell_start, far_start, far, taken_keys),
+    )
+    flat = [value for part in arguments for value in part]
+    while True:
+        code, total = kernel.rank(
+            *flat,
+            over_keys,
+            over_m,
+            limit,
+            UNSURE_HAIR_M,
+            GUESS_MARGIN,
+            KERNEL_BUFFER,
+            unsure,
+            *out,
+        )
+        if code < 0:
+            return None
+        if code == 0:
+            return Pairs(*(column[:total] for column in out))
+        # Distances within a hair of a half metre: computed as numpy computes them, then
+        # the ranking again with them.
+        if code > len(unsure):
+            unsure = np.empty(code, np.int64)
+            continue
+        found = np.setdiff1d(unsure[:code], over_keys)
+        metres_found = metres(_km_between(cxyz, found // nsites, sxyz, found % nsites))
+        over_keys = np.concatenate((over_keys, found))
+        over_m = np.concatenate((over_m, metres_found))[np.argsort(over_keys, kind="stable")]
+        over_keys = np.sort(over_keys)
+
+
+def _degrees(xyz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Latitudes and longitudes of unit vectors, in degrees."""
+    return (
+        np.degrees(np.arcsin(np.clip(xyz[:, 2], -1, 1))),
+        np.degrees(np.arctan2(xyz[:, 1], xyz[:, 0])),
+    )
 
 
 @dataclass
