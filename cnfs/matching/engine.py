@@ -13,8 +13,9 @@ from datetime import date
 
 import numpy as np
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from scipy.spatial import cKDTree
@@ -149,8 +150,6 @@ def candidate_side(queryset=None) -> CandidateSide:
 
 def open_structures():
     """Validated structures with at least one open post."""
-    from django.db.models import F
-
     return Structure.objects.filter(
         status=StructureStatus.VALIDATED, granted_posts__gt=F("occupied_posts")
     )
@@ -958,8 +957,6 @@ def _is_taken(status, origin, declined_zone, zone) -> bool:
 def acted_on(candidates: CandidateSide, structures: Side) -> tuple[np.ndarray, np.ndarray]:
     """(candidate indexes, structure indexes) of the pairs left out of the ranking
     (``_is_taken``), so each list is filled with ``limit`` profiles to consider."""
-    from django.db.models import Q
-
     rows = list(
         Proposal.objects.filter(structure_id__in=structures.ids.tolist())
         .filter(~Q(status=ProposalStatus.PROPOSED) | ~Q(origin=Origin.ENGINE))
@@ -1004,8 +1001,6 @@ def sync(
     the candidate's zone or availability changed since; those a structure acted on stay.
     The lists' stored lengths follow (``counted=False``: the caller counts them again).
     """
-    from django.conf import settings
-
     today64 = np.datetime64(timezone.localdate(), "D")
     if pairs is None:
         pairs = best_pairs(
@@ -1141,8 +1136,6 @@ def recount(structure_pks=None):
 
 
 def _log_engine_transitions(proposals, name, from_state, to_state):
-    from django.contrib.contenttypes.models import ContentType
-
     if not proposals:
         return
     content_type = ContentType.objects.get_for_model(Proposal)
@@ -1237,8 +1230,6 @@ def refresh_candidate(candidate_pk: int) -> SyncReport:
     - a list the candidate leaves, or stays in with a lower score: the structure's list is
       computed again, so the next-best profile takes the place.
     """
-    from django.conf import settings
-
     limit = settings.MATCHING_PROPOSALS_PER_STRUCTURE
     # One update of a candidate at a time.
     list(Candidate.objects.select_for_update().filter(pk=candidate_pk).values_list("pk"))
@@ -1300,8 +1291,6 @@ def refresh_candidate(candidate_pk: int) -> SyncReport:
 def _reachable_structures(candidates: CandidateSide):
     """The open structures a candidate may reach: a box around them, or their whole closed
     world for "partout" (cut exactly by the engine)."""
-    from django.db.models import Q
-
     if not len(candidates):
         return open_structures().none()
     (x, y, z), km = candidates.xyz[0].tolist(), float(candidates.max_km[0])
@@ -1322,8 +1311,6 @@ def within_reach_of(structures: Side) -> CandidateSide:
     exactly by the engine), and those who go farther ("partout"). One scan of the
     candidates: on PostgreSQL both halves scan them anyway; the communes in the boxes are
     a subquery (their position index), the found candidates' communes read by code."""
-    from django.db.models import Q
-
     matchable = Candidate.objects.matchable()
     farther = Q(max_distance_km__gt=SCORED_KM)
     if not len(structures):
@@ -1387,8 +1374,6 @@ def recompute_all(*, chunk: int = 300) -> SyncReport:
     """Full recomputation (recovery, and the periodic trim of each structure's list): every
     matchable candidate against every open post in one ranking, then stored by chunks of
     structures (one transaction each, to keep them short)."""
-    from django.conf import settings
-
     candidates, structures = candidate_side(), structure_side()
     pairs = best_pairs(
         candidates,
