@@ -336,7 +336,7 @@ TRAINING_COSTS_CENTS = {"training": 480_500, "certification": 32_700, "equipment
 # Each structure sees its best-ranked proposals (the periodic full recomputation trims).
 MATCHING_PROPOSALS_PER_STRUCTURE = int(os.environ.get("MATCHING_PROPOSALS_PER_STRUCTURE", "200"))
 # How the best proposals are ranked: "numpy" (numpy and scipy), or "compiled" (the same
-# result by a kernel compiled with numba, about twice as fast: docs/benchmarks.md). numba is
+# result by a kernel compiled with numba, three times as fast: docs/benchmarks.md). numba is
 # only in requirements-dev.txt until the project adopts it (docs/deploy.md).
 MATCHING_ENGINE = os.environ.get("MATCHING_ENGINE", "numpy")
 # Behind the reverse proxy, the client address is the one it forwards (API rate limits).
