@@ -176,23 +176,18 @@ class RoleAssignment(models.Model):
                 name="role_once_unscoped",
                 violation_error_message="Cette personne a déjà ce rôle.",
             ),
-            models.UniqueConstraint(
-                fields=["user", "role", "structure"],
-                condition=Q(structure__isnull=False),
-                name="role_once_per_structure",
-                violation_error_message="Cette personne a déjà ce rôle pour cette structure.",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "role", "departement"],
-                condition=Q(departement__isnull=False),
-                name="role_once_per_departement",
-                violation_error_message="Cette personne a déjà ce rôle pour ce département.",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "role", "region"],
-                condition=Q(region__isnull=False),
-                name="role_once_per_region",
-                violation_error_message="Cette personne a déjà ce rôle pour cette région.",
+            *(
+                models.UniqueConstraint(
+                    fields=["user", "role", scope],
+                    condition=Q(**{f"{scope}__isnull": False}),
+                    name=f"role_once_per_{scope}",
+                    violation_error_message=f"Cette personne a déjà ce rôle pour {what}.",
+                )
+                for scope, what in (
+                    ("structure", "cette structure"),
+                    ("departement", "ce département"),
+                    ("region", "cette région"),
+                )
             ),
         ]
 

@@ -113,16 +113,20 @@ def list_recruitments(request, filters: Query[RecruitmentFilters]):
     return contracts
 
 
+# A decision on a recruitment: 409 if its proposal moved on meanwhile.
+DECISION_RESPONSES = {
+    200: ContractOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ValidationErrorOut,
+}
+
+
 @router.post(
     "/{int:contract_id}/validate",
     auth=RoleSession(Role.NATIONAL),
-    response={
-        200: ContractOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ValidationErrorOut,
-    },
+    response=DECISION_RESPONSES,
     summary="Valider un recrutement",
 )
 def validate_recruitment(request, contract_id: int):
@@ -140,13 +144,7 @@ def validate_recruitment(request, contract_id: int):
 @router.post(
     "/{int:contract_id}/reject",
     auth=RoleSession(Role.NATIONAL),
-    response={
-        200: ContractOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ValidationErrorOut,
-    },
+    response=DECISION_RESPONSES,
     summary="Refuser un recrutement",
 )
 def reject_recruitment(request, contract_id: int, payload: RejectIn):

@@ -22,7 +22,6 @@ from scipy.spatial import cKDTree
 
 from cnfs.candidates.models import Candidate
 from cnfs.common.models import TransitionLog
-from cnfs.matching import kernel
 from cnfs.matching.enums import Origin, ProposalStatus
 from cnfs.matching.models import ListLength, Proposal
 from cnfs.structures.enums import StructureStatus
@@ -804,6 +803,10 @@ def compiled_best_pairs(
     compare both with the reference). None when the kernel does not apply (numba missing;
     a reach between SCORED_KM and "partout"; more candidates than an entry can rank; a
     buffer too small): the numpy engine then computes it."""
+    # Imported when this engine is chosen: numba takes 0.2–0.4 s to load, which every
+    # process (site, commands, workers) would otherwise pay at start-up for nothing.
+    from cnfs.matching import kernel
+
     bonus_h = np.rint(bonuses(candidates, today64) * 100).astype(np.int64)
     anywhere = candidates.max_km >= ANYWHERE_KM
     if (

@@ -13,11 +13,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-import psycopg
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+from own_database import own_postgres_database  # noqa: E402 (a script: its folder's sibling)
 
 
 def database_url() -> str:
@@ -26,14 +26,7 @@ def database_url() -> str:
         var = Path(os.environ.get("CNFS_VAR_DIR", ROOT / "var"))
         var.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{var / 'bench.sqlite3'}"
-    parts = urlsplit(url)
-    name = (parts.path.lstrip("/") or "cnfs") + "_bench"
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not exists.fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path="/" + name))
+    return own_postgres_database(url, "_bench")
 
 
 def main():

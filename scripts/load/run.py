@@ -23,11 +23,14 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+from own_database import own_postgres_database  # noqa: E402 (a script: its folder's sibling)
+
 LOAD_DIR = Path(os.environ.get("LOAD_DIR", ROOT / "var" / "load"))
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -146,9 +149,8 @@ def main():
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         raise SystemExit("make load needs DATABASE_URL=postgres://… (its own <name>_load is used)")
-    name = (urlsplit(url).path.lstrip("/") or "cnfs") + "_load"
-    load_url = urlunsplit(urlsplit(url)._replace(path="/" + name))
-    maintenance = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    load_url = own_postgres_database(url, "_load")
+    name = urlsplit(load_url).path.lstrip("/")
     users = int(os.environ.get("LOAD_USERS", "50"))
     duration = _seconds(os.environ.get("LOAD_TIME", "3m"))
     port = int(os.environ.get("LOAD_PORT", "8765"))
@@ -156,11 +158,6 @@ def main():
     locust = os.environ.get("LOCUST", str(ROOT / ".venv-load" / "bin" / "locust"))
     LOAD_DIR.mkdir(parents=True, exist_ok=True)
 
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        if not connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
     env = {
         **os.environ,
         "DATABASE_URL": load_url,
@@ -245,7 +242,7 @@ def main():
         )
         while generator.poll() is None:
             meters["server"].sample([server.pid, *_children(server.pid)])
-            meters["database"].sample(_database_pids(maintenance, name))
+            meters["database"].sample(_database_pids(load_url, name))
             meters["locust"].sample([generator.pid, *_children(generator.pid)])
             time.sleep(2)
         elapsed = time.monotonic() - started
